@@ -1,0 +1,345 @@
+"""A workspace: one company's ICP, routing policy, queues and CRM, loaded from a directory.
+
+A workspace is data, not code: ``workspace.yaml`` plus CSV files for the CRM. Loading validates
+everything and reports each mistake with the file, the key and what is wrong.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from leadrelay.errors import WorkspaceError
+from leadrelay.pipeline.records import TYPES, Action, CrmAccount, CrmContact
+
+__all__ = ["Owner", "Workspace", "WorkspaceConfig", "load_workspace"]
+
+_COUNTRY_KEYWORDS = {"served", "other"}
+
+
+class _Config(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class CompanyConfig(_Config):
+    name: str = Field(min_length=1)
+    domains: list[str] = Field(min_length=1)
+    product: str = ""
+    plans: list[str] = Field(default_factory=list)
+
+    @field_validator("domains")
+    @classmethod
+    def _lower_domains(cls, value: list[str]) -> list[str]:
+        return [d.strip().lower() for d in value]
+
+
+class FitConfig(_Config):
+    strong_min_employees: int = Field(default=50, ge=1)
+    moderate_min_employees: int = Field(default=11, ge=1)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> FitConfig:
+        if self.moderate_min_employees > self.strong_min_employees:
+            raise ValueError("moderate_min_employees must not exceed strong_min_employees")
+        return self
+
+
+def _check_countries(value: list[Any]) -> list[str]:
+    out = []
+    for code in value:
+        if isinstance(code, bool):
+            raise ValueError(f"got {str(code).lower()}: YAML reads an unquoted NO/YES/ON/OFF as a boolean; "
+                             "quote country codes, e.g. \"NO\"")
+        if not isinstance(code, str):
+            raise ValueError(f"{code!r} is not a country code")
+        code = code.strip()
+        if code.lower() in _COUNTRY_KEYWORDS:
+            out.append(code.lower())
+        elif len(code) == 2 and code.isalpha():
+            out.append(code.upper())
+        else:
+            raise ValueError(f"{code!r} is not an ISO 3166 alpha-2 country code, 'served' or 'other'")
+    return out
+
+
+class IcpConfig(_Config):
+    relevant_terms: list[str] = Field(default_factory=list)
+    other_product_terms: list[str] = Field(default_factory=list)
+    served_countries: list[Any] = Field(min_length=1)
+    fit: FitConfig = Field(default_factory=FitConfig)
+
+    @field_validator("served_countries")
+    @classmethod
+    def _served(cls, value: list[Any]) -> list[str]:
+        return _check_countries(value)
+
+
+class SegmentConfig(_Config):
+    name: str = Field(min_length=1)
+    min_employees: int | None = Field(default=None, ge=0)
+    max_employees: int | None = Field(default=None, ge=0)
+    countries: list[Any] | None = None
+    when_size_unknown: bool = False
+
+    @field_validator("countries")
+    @classmethod
+    def _territory(cls, value: list[Any] | None) -> list[str] | None:
+        return None if value is None else _check_countries(value)
+
+
+class ActionOwner(_Config):
+    action: Action
+    owner: str | None = None
+    escalate_on_high_urgency: bool = False
+
+
+class EscalateConfig(_Config):
+    urgency: list[Literal["high", "normal", "low"]] = Field(default_factory=lambda: ["high"])
+    min_employees: int | None = None
+
+
+class SalesRouting(_Config):
+    account_owner_statuses: list[str] = Field(default_factory=lambda: ["customer", "prospect"])
+    fallback_owner: str = Field(min_length=1)
+    weak_fit: ActionOwner
+    unknown_fit: ActionOwner
+    escalate: EscalateConfig = Field(default_factory=EscalateConfig)
+
+
+class RoutingConfig(_Config):
+    sales: SalesRouting
+    types: dict[str, ActionOwner]
+
+    @field_validator("types")
+    @classmethod
+    def _known_types(cls, value: dict[str, ActionOwner]) -> dict[str, ActionOwner]:
+        unknown = sorted(set(value) - set(TYPES))
+        if unknown:
+            raise ValueError(f"unknown inbound type(s) {unknown}; known: {', '.join(TYPES)}")
+        missing = sorted(set(TYPES) - {"sales"} - set(value))
+        if missing:
+            raise ValueError(f"no routing for type(s) {missing}")
+        return value
+
+
+class ReviewConfig(_Config):
+    min_confidence: float = Field(default=0.5, ge=0.0, le=1.0)
+    owner: str = "review"
+
+
+class DuplicatesConfig(_Config):
+    window_hours: float = Field(default=168, gt=0)
+
+
+class CrmFiles(_Config):
+    accounts: str = "crm_accounts.csv"
+    contacts: str = "crm_contacts.csv"
+    owners: str = "owners.csv"
+
+
+class WorkspaceConfig(_Config):
+    """The contents of ``workspace.yaml``."""
+
+    version: str = "1"
+    company: CompanyConfig
+    icp: IcpConfig
+    segments: list[SegmentConfig] = Field(min_length=1)
+    routing: RoutingConfig
+    review: ReviewConfig = Field(default_factory=ReviewConfig)
+    duplicates: DuplicatesConfig = Field(default_factory=DuplicatesConfig)
+    crm: CrmFiles = Field(default_factory=CrmFiles)
+
+
+@dataclass(frozen=True)
+class Owner:
+    email: str
+    name: str
+    team: str
+    title: str = ""
+
+
+@dataclass
+class Workspace:
+    """A loaded, validated workspace."""
+
+    path: Path
+    config: WorkspaceConfig
+    accounts: list[CrmAccount]
+    contacts: list[CrmContact]
+    owners: list[Owner]
+    digest: str = ""
+    _accounts_by_id: dict[str, CrmAccount] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        self._accounts_by_id = {a.account_id: a for a in self.accounts}
+
+    @property
+    def version(self) -> str:
+        """The declared version plus a digest of the files, so decisions name what they ran on."""
+        return f"{self.config.version}+{self.digest[:8]}"
+
+    @property
+    def own_domains(self) -> list[str]:
+        return self.config.company.domains
+
+    @property
+    def served_countries(self) -> set[str]:
+        return set(self.config.icp.served_countries)
+
+    def account(self, account_id: str | None) -> CrmAccount | None:
+        return self._accounts_by_id.get(account_id) if account_id else None
+
+    def queues(self) -> set[str]:
+        """Every owner name the routing policy can produce that is not a person."""
+        names = {s.name for s in self.config.segments}
+        names |= {self.config.routing.sales.fallback_owner, self.config.review.owner}
+        for ao in (self.config.routing.sales.weak_fit, self.config.routing.sales.unknown_fit,
+                   *self.config.routing.types.values()):
+            if ao.owner:
+                names.add(ao.owner)
+        return names
+
+
+def _read_csv(path: Path, required: Iterable[str], problems: list[str]) -> list[dict[str, str]]:
+    if not path.is_file():
+        problems.append(f"{path.name}: file not found at {path}")
+        return []
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as f:
+            reader = csv.DictReader(f)
+            header = reader.fieldnames or []
+            missing = [c for c in required if c not in header]
+            if missing:
+                problems.append(f"{path.name}: missing column(s) {', '.join(missing)}")
+                return []
+            return [{k: (v or "").strip() for k, v in row.items() if k} for row in reader]
+    except (UnicodeDecodeError, csv.Error) as exc:
+        problems.append(f"{path.name}: cannot read: {exc}")
+        return []
+
+
+def _opt(value: str) -> str | None:
+    return value or None
+
+
+def _load_accounts(path: Path, problems: list[str]) -> list[CrmAccount]:
+    rows = _read_csv(path, ["account_id", "name", "domain"], problems)
+    out: list[CrmAccount] = []
+    seen: set[str] = set()
+    for line, row in enumerate(rows, start=2):
+        where = f"{path.name}:{line}"
+        if not row.get("account_id") or not row.get("name"):
+            problems.append(f"{where}: account_id and name are required")
+            continue
+        if row["account_id"] in seen:
+            problems.append(f"{where}: account_id {row['account_id']!r} appears twice")
+            continue
+        seen.add(row["account_id"])
+        employees: int | None = None
+        if row.get("employees"):
+            try:
+                employees = int(row["employees"].replace(",", ""))
+            except ValueError:
+                problems.append(f"{where}: employees {row['employees']!r} is not a whole number")
+                continue
+        country = _opt(row.get("country", "").upper())
+        if country and (len(country) != 2 or not country.isalpha()):
+            problems.append(f"{where}: country {country!r} is not an ISO 3166 alpha-2 code")
+            continue
+        out.append(CrmAccount(
+            account_id=row["account_id"], name=row["name"], domain=_opt(row.get("domain", "").lower()),
+            industry=_opt(row.get("industry", "")), employees=employees, country=country,
+            status=_opt(row.get("status", "").lower()), owner_email=_opt(row.get("owner_email", "").lower()),
+            plan=_opt(row.get("plan", "")),
+        ))
+    return out
+
+
+def _load_contacts(path: Path, account_ids: set[str], problems: list[str]) -> list[CrmContact]:
+    rows = _read_csv(path, ["contact_id", "email"], problems)
+    out: list[CrmContact] = []
+    for line, row in enumerate(rows, start=2):
+        where = f"{path.name}:{line}"
+        if not row.get("contact_id"):
+            problems.append(f"{where}: contact_id is required")
+            continue
+        account_id = _opt(row.get("account_id", ""))
+        if account_id and account_id not in account_ids:
+            problems.append(f"{where}: account_id {account_id!r} is not in the accounts file")
+            continue
+        out.append(CrmContact(
+            contact_id=row["contact_id"], account_id=account_id, name=_opt(row.get("name", "")),
+            email=_opt(row.get("email", "").lower()), title=_opt(row.get("title", "")),
+            last_activity=_opt(row.get("last_activity", "")),
+        ))
+    return out
+
+
+def _load_owners(path: Path, problems: list[str]) -> list[Owner]:
+    rows = _read_csv(path, ["email", "name", "team"], problems)
+    out = []
+    for line, row in enumerate(rows, start=2):
+        if "@" not in row.get("email", ""):
+            problems.append(f"{path.name}:{line}: email {row.get('email')!r} is not an email address")
+            continue
+        out.append(Owner(email=row["email"].lower(), name=row["name"], team=row["team"],
+                         title=row.get("title", "")))
+    return out
+
+
+def _format_validation(file: str, exc: ValidationError) -> list[str]:
+    out = []
+    for err in exc.errors():
+        key = ".".join(str(p) for p in err["loc"]) or "(top level)"
+        out.append(f"{file}: {key}: {err['msg']}")
+    return out
+
+
+def load_workspace(path: str | Path) -> Workspace:
+    """Load and validate the workspace in directory `path`.
+
+    Raises:
+        WorkspaceError: listing every problem found, each with file, key and what is wrong.
+    """
+    root = Path(path)
+    config_path = root / "workspace.yaml"
+    if not root.is_dir():
+        raise WorkspaceError([f"{root}: not a directory"])
+    if not config_path.is_file():
+        raise WorkspaceError([f"workspace.yaml: not found in {root}"])
+    raw_bytes = config_path.read_bytes()
+    try:
+        raw: Any = yaml.safe_load(raw_bytes)
+    except yaml.YAMLError as exc:
+        raise WorkspaceError([f"workspace.yaml: not valid YAML: {exc}"]) from exc
+    if not isinstance(raw, dict):
+        raise WorkspaceError(["workspace.yaml: the top level must be a mapping"])
+    try:
+        config = WorkspaceConfig.model_validate(raw)
+    except ValidationError as exc:
+        raise WorkspaceError(_format_validation("workspace.yaml", exc)) from exc
+
+    problems: list[str] = []
+    accounts = _load_accounts(root / config.crm.accounts, problems)
+    contacts = _load_contacts(root / config.crm.contacts, {a.account_id for a in accounts}, problems)
+    owners = _load_owners(root / config.crm.owners, problems)
+    known_people = {o.email for o in owners}
+    for account in accounts:
+        if account.owner_email and account.owner_email not in known_people:
+            problems.append(f"{config.crm.accounts}: account {account.account_id}: owner_email "
+                            f"{account.owner_email!r} is not in {config.crm.owners}")
+    if problems:
+        raise WorkspaceError(problems)
+
+    digest = hashlib.sha256(raw_bytes)
+    for name in (config.crm.accounts, config.crm.contacts, config.crm.owners):
+        digest.update((root / name).read_bytes())
+    return Workspace(path=root, config=config, accounts=accounts, contacts=contacts, owners=owners,
+                     digest=digest.hexdigest())
