@@ -77,7 +77,8 @@ class Evidence(_Record):
     step: str
     detail: str
     span: str | None = None  # the quoted text, when the evidence is text
-    source: str | None = None  # e.g. "crm_accounts.csv#ACC-1140", "form:company", "signature", "rule:route.sales"
+    # where it came from, e.g. "crm_accounts.csv#ACC-1140", "form:company", "signature", "rule:route.sales"
+    source: str | None = None
 
     def __str__(self) -> str:
         out = f"[{self.step}/{self.kind}] {self.detail}"
