@@ -138,6 +138,13 @@ class DuplicatesConfig(_Config):
     window_hours: float = Field(default=168, gt=0)
 
 
+class BackendsConfig(_Config):
+    """Which backend runs each model step: the local default, an LLM, or both (ensemble)."""
+
+    extract: Literal["local", "llm"] = "local"
+    classify: Literal["local", "llm", "ensemble"] = "local"
+
+
 class CrmFiles(_Config):
     accounts: str = "crm_accounts.csv"
     contacts: str = "crm_contacts.csv"
@@ -155,6 +162,7 @@ class WorkspaceConfig(_Config):
     review: ReviewConfig = Field(default_factory=ReviewConfig)
     duplicates: DuplicatesConfig = Field(default_factory=DuplicatesConfig)
     crm: CrmFiles = Field(default_factory=CrmFiles)
+    backends: BackendsConfig = Field(default_factory=BackendsConfig)
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ mutates its input. The chain is::
 
     Event --parse--> Message --extract--> Lead --enrich--> EnrichedLead
           --classify--> ClassifiedLead --score--> ScoredLead --route--> RoutedLead
-          --dedupe--> Decision
+          --dedupe--> DedupedLead  (the runner turns it into a Decision)
 
 `Event` and `Decision` are the LeadBench wire formats (see ``docs/formats.md``).
 """
@@ -30,6 +30,7 @@ __all__ = [
     "CrmAccount",
     "CrmContact",
     "Decision",
+    "DedupedLead",
     "EnrichedLead",
     "Enrichment",
     "Event",
@@ -239,6 +240,8 @@ class Classification(_Record):
     probabilities: dict[str, float] = Field(default_factory=dict)
     insufficient_information: bool = False
     model: str = ""  # name and version of the model that decided
+    urgency: Urgency | None = None  # the model's view of urgency; the score step has the last word
+    urgency_confidence: float | None = None
 
 
 class ClassifiedLead(EnrichedLead):
@@ -262,6 +265,10 @@ class Routing(_Record):
 
 class RoutedLead(ScoredLead):
     routing: Routing
+
+
+class DedupedLead(RoutedLead):
+    duplicate_of: str | None = None  # the first event of the request this one repeats
 
 
 class Decision(BaseModel):

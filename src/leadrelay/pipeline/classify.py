@@ -1,0 +1,107 @@
+"""Classify: the inbound type of a lead, with a calibrated confidence.
+
+Rules decide the cases that need no model (a message that could not be parsed, an auto-reply,
+a bounce, a message with nothing in it): they are *not enough information* and go to a person.
+Everything else goes to the injected `TypeClassifier` backend.
+"""
+
+from __future__ import annotations
+
+import re
+
+from leadrelay.backends.base import TypeClassifier, TypeVerdict
+from leadrelay.errors import BackendError
+from leadrelay.pipeline.records import Classification, ClassifiedLead, EnrichedLead, Evidence
+
+__all__ = ["ClassifyStep"]
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+_CJK = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
+# Fewer meaningful words than this, with no form field that says more, is not enough to act on.
+_MIN_WORDS = 4
+
+
+def _meaningful_size(lead: EnrichedLead) -> int:
+    message = lead.message
+    text = f"{message.subject} {message.text} {message.forwarded_note}"
+    words = len(_WORD.findall(text))
+    return words + len(_CJK.findall(text)) // 2
+
+
+class ClassifyStep:
+    """Decide the inbound type of an enriched lead."""
+
+    name = "classify"
+
+    def __init__(self, backend: TypeClassifier) -> None:
+        self._backend = backend
+
+    def warm_up(self) -> None:
+        """Load the backend's model."""
+        self._backend.load()
+
+    def run(self, lead: EnrichedLead) -> ClassifiedLead:
+        """Classify `lead`.
+
+        Args:
+            lead: the enriched lead.
+        Returns:
+            The lead with its `Classification`; evidence says which rule or model decided.
+        Raises:
+            BackendError: the backend failed.
+        """
+        ruled = self._by_rule(lead)
+        if ruled is not None:
+            classification, reason = ruled
+            return ClassifiedLead(**dict(lead), classification=classification).model_copy(
+                update={"evidence": (*lead.evidence, reason)}
+            )
+        verdict = self._backend.classify(lead)
+        if not isinstance(verdict, TypeVerdict):
+            raise BackendError(f"backend {self._backend.name!r} returned {type(verdict).__name__}")
+        top = sorted(verdict.probabilities.items(), key=lambda kv: -kv[1])[:3]
+        detail = f"type {verdict.type} with confidence {verdict.confidence:.2f}"
+        if top:
+            detail += " (" + ", ".join(f"{t} {p:.2f}" for t, p in top) + ")"
+        evidence = (
+            *lead.evidence,
+            *verdict.evidence,
+            Evidence(kind="model", step=self.name, detail=detail, source=verdict.model),
+        )
+        classification = Classification(
+            type=verdict.type,
+            confidence=verdict.confidence,
+            probabilities=verdict.probabilities,
+            insufficient_information=verdict.type == "unknown",
+            model=verdict.model,
+            urgency=verdict.urgency,
+            urgency_confidence=verdict.urgency_confidence,
+        )
+        return ClassifiedLead(**dict(lead), classification=classification).model_copy(
+            update={"evidence": evidence}
+        )
+
+    def _by_rule(self, lead: EnrichedLead) -> tuple[Classification, Evidence] | None:
+        message = lead.message
+        if message.parse_error:
+            why = f"the message could not be parsed: {message.parse_error}"
+            confidence = 0.5
+        elif message.is_bounce:
+            why, confidence = "a delivery failure (bounce): a person should check the address", 0.9
+        elif message.is_auto_reply:
+            why, confidence = "an automatic reply (out of office or similar)", 0.9
+        elif _meaningful_size(lead) < _MIN_WORDS and not _form_says_enough(lead):
+            why, confidence = "the message says almost nothing", 0.7
+        else:
+            return None
+        classification = Classification(
+            type="unknown", confidence=confidence, probabilities={"unknown": confidence},
+            insufficient_information=True, model="rules",
+        )
+        return classification, Evidence(kind="rule", step=self.name, detail=f"not enough information: {why}",
+                                        source="rule:classify.insufficient")
+
+
+def _form_says_enough(lead: EnrichedLead) -> bool:
+    form = lead.message.form
+    return bool(form.get("company") and form.get("job_title")) or bool(form.get("topic"))

@@ -1,0 +1,148 @@
+"""Dedupe: is this the same request as an earlier event in the stream?
+
+A resubmitted form, the same ask by email after a form, a LinkedIn message repeating an email: the
+same person (by email, or by name where a channel has no email) asking for the same thing within the
+workspace's window. Two different asks from one person (two support tickets about different
+problems) are not duplicates. The step keeps its own memory of the stream; the service stores it.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from rapidfuzz import fuzz
+
+from leadrelay.pipeline.records import DedupedLead, Evidence, RoutedLead
+
+__all__ = ["DedupeStep", "SeenRequest"]
+
+_WORD = re.compile(r"[^\W\d_]{3,}|[\u3040-\u30ff\u4e00-\u9fff]{2,}", re.UNICODE)
+_STOP = frozenset(
+    "the and for you your our are with this that have has was were from can could would will about what "
+    "which when who how hello thanks thank regards best please just also into more some any not but they "
+    "them there their here want need like know get our ours its it's i'm we're der die das und ist wir "
+    "sie mit für les des une est pour que nous vous los las para con una que por".split()
+)
+# Same person, similar ask: how alike two asks must be (token-set ratio, 0–100).
+_SAME_ASK = 55
+# An identical resubmission is a duplicate whatever it says.
+_IDENTICAL = 97
+
+
+def _fold(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text.lower())
+    return "".join(c for c in text if not unicodedata.combining(c))
+
+
+def _ask_words(lead: RoutedLead) -> str:
+    message = lead.message
+    text = _fold(f"{message.subject} {message.text} {lead.fields.use_case or ''}")
+    return " ".join(sorted({w for w in _WORD.findall(text) if w not in _STOP}))
+
+
+def _person_key(lead: RoutedLead) -> tuple[str | None, str | None]:
+    email = (lead.message.sender_email or "").lower() or None
+    name = _fold(lead.message.sender_name or "").strip()
+    name = " ".join(name.replace(".", " ").split()) or None
+    return email, name
+
+
+@dataclass(frozen=True)
+class SeenRequest:
+    """What the step remembers of one earlier event."""
+
+    event_id: str
+    root_id: str  # the first event of the request this one belongs to
+    email: str | None
+    name: str | None
+    company: str | None
+    type: str
+    received_at: datetime | None
+    ask: str
+    payload: str
+
+
+class DedupeStep:
+    """Find the earlier event in the stream that this one repeats."""
+
+    name = "dedupe"
+
+    def __init__(self, *, window_hours: float) -> None:
+        self._window = timedelta(hours=window_hours)
+        self._by_email: dict[str, list[SeenRequest]] = {}
+        self._by_name: dict[str, list[SeenRequest]] = {}
+
+    def warm_up(self) -> None:
+        """Nothing to load."""
+
+    def reset(self) -> None:
+        """Forget the stream (a new batch)."""
+        self._by_email.clear()
+        self._by_name.clear()
+
+    def run(self, lead: RoutedLead) -> DedupedLead:
+        """Find what `lead` repeats, and remember `lead` for the events after it.
+
+        Args:
+            lead: the routed lead.
+        Returns:
+            The lead with `duplicate_of` set to the first event of the request it repeats (or None).
+        """
+        email, name = _person_key(lead)
+        ask = _ask_words(lead)
+        payload = _payload(lead)
+        company = _fold(lead.fields.company or "") or None
+        received = lead.message.event.received_at
+        original = self._find(email, name, company, lead.classification.type, received, ask, payload)
+        evidence = lead.evidence
+        if original is not None:
+            evidence = (*evidence, Evidence(
+                kind="history", step=self.name, source=f"event:{original.event_id}",
+                detail=f"the same request as event {original.root_id} from the same person",
+            ))
+        seen = SeenRequest(
+            event_id=lead.message.event.id, root_id=original.root_id if original else lead.message.event.id,
+            email=email, name=name, company=company, type=lead.classification.type,
+            received_at=received, ask=ask, payload=payload,
+        )
+        if email:
+            self._by_email.setdefault(email, []).append(seen)
+        if name and len(name.split()) >= 2:
+            self._by_name.setdefault(name, []).append(seen)
+        return DedupedLead(**dict(lead), duplicate_of=original.root_id if original else None).model_copy(
+            update={"evidence": evidence}
+        )
+
+    def _find(self, email: str | None, name: str | None, company: str | None, kind: str,
+              received: datetime | None, ask: str, payload: str) -> SeenRequest | None:
+        candidates: list[SeenRequest] = []
+        if email:
+            candidates.extend(self._by_email.get(email, ()))
+        if name:
+            for seen in self._by_name.get(name, ()):
+                # Matched by name alone: the companies must not contradict each other.
+                if seen.email and email and seen.email != email:
+                    continue
+                if seen.company and company and fuzz.token_set_ratio(seen.company, company) < 80:
+                    continue
+                candidates.append(seen)
+        for seen in reversed(candidates):
+            if received and seen.received_at and abs(received - seen.received_at) > self._window:
+                continue
+            if payload and seen.payload and fuzz.ratio(payload, seen.payload) >= _IDENTICAL:
+                return seen
+            if seen.type != kind or kind == "unknown":
+                continue
+            if ask and seen.ask and fuzz.token_set_ratio(ask, seen.ask) >= _SAME_ASK:
+                return seen
+        return None
+
+
+def _payload(lead: RoutedLead) -> str:
+    event = lead.message.event
+    form = " ".join(f"{k}={v}" for k, v in sorted(event.fields.items()))
+    return _fold(f"{event.subject or ''} {event.body or lead.message.text} {form}")[:2000]
+
