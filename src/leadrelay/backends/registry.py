@@ -1,60 +1,84 @@
-"""Backends by name: `local` (the default, offline), `llm` (an OpenAI-compatible server), `ensemble`."""
+"""Backends by name: `local` (the default, offline), `llm` (an OpenAI-compatible server), `ensemble`.
+
+`make_backends` builds the extract and classify backends a workspace asks for. When both use the
+LLM they share one client, so they share its cache, cost ledger, budget and the JSON mode that
+worked with the server.
+"""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from leadrelay.backends.base import FieldExtractor, TypeClassifier
 from leadrelay.errors import ConfigError
 
-__all__ = ["CLASSIFIERS", "EXTRACTORS", "make_classifier", "make_extractor"]
+if TYPE_CHECKING:
+    from leadrelay.backends.llm_cache import CostLedger
+    from leadrelay.backends.openai_compat import LlmClient
+    from leadrelay.settings import LlmSettings
+    from leadrelay.workspace import Workspace
+
+__all__ = ["CLASSIFIERS", "EXTRACTORS", "Backends", "make_backends"]
 
 CLASSIFIERS = ("local", "llm", "ensemble")
 EXTRACTORS = ("local", "llm")
 
 
-def _llm_settings():  # type: ignore[no-untyped-def]
+def _llm(settings: LlmSettings | None) -> tuple[LlmSettings, LlmClient]:
+    from leadrelay.backends.openai_compat import LlmClient
     from leadrelay.settings import LlmSettings
 
-    settings = LlmSettings()
+    settings = settings or LlmSettings.from_env()
     if not settings.base_url or not settings.model:
-        raise ConfigError("the llm backend needs LEADRELAY_LLM__BASE_URL and LEADRELAY_LLM__MODEL")
-    return settings
+        raise ConfigError("the llm backend needs LEADRELAY_LLM__BASE_URL and LEADRELAY_LLM__MODEL (see docs/llm.md)")
+    if not settings.enabled:
+        settings = settings.model_copy(update={"enabled": True})
+    return settings, LlmClient(settings)
 
 
-def make_classifier(name: str) -> TypeClassifier:
-    """A fresh type classifier for `name`.
+@dataclass(frozen=True)
+class Backends:
+    """The model backends of one pipeline, and the LLM cost ledger when an LLM is used."""
+
+    extractor: FieldExtractor
+    classifier: TypeClassifier
+    ledger: CostLedger | None = None
+
+
+def make_backends(workspace: Workspace, *, classify: str, extract: str,
+                  llm_settings: LlmSettings | None = None) -> Backends:
+    """Fresh extract and classify backends for the names given.
 
     Raises:
-        ConfigError: unknown name, or the LLM is not configured.
+        ConfigError: an unknown name, or the LLM is not configured.
     """
     from leadrelay.backends.local import LocalTypeClassifier
-
-    if name == "local":
-        return LocalTypeClassifier()
-    if name in ("llm", "ensemble"):
-        from leadrelay.backends.openai_compat import OpenAICompatibleClassifier
-
-        local = LocalTypeClassifier()
-        llm = OpenAICompatibleClassifier(_llm_settings(), fallback=local)
-        if name == "llm":
-            return llm
-        from leadrelay.backends.ensemble import EnsembleClassifier
-
-        return EnsembleClassifier(llm, local)
-    raise ConfigError(f"unknown classify backend {name!r}; known: {', '.join(CLASSIFIERS)}")
-
-
-def make_extractor(name: str) -> FieldExtractor:
-    """A fresh field extractor for `name`.
-
-    Raises:
-        ConfigError: unknown name, or the LLM is not configured.
-    """
     from leadrelay.pipeline.extract import LocalFieldExtractor
 
-    if name == "local":
-        return LocalFieldExtractor()
-    if name == "llm":
-        from leadrelay.backends.openai_compat import OpenAICompatibleExtractor
+    if classify not in CLASSIFIERS:
+        raise ConfigError(f"unknown classify backend {classify!r}; known: {', '.join(CLASSIFIERS)}")
+    if extract not in EXTRACTORS:
+        raise ConfigError(f"unknown extract backend {extract!r}; known: {', '.join(EXTRACTORS)}")
+    local_extractor = LocalFieldExtractor()
+    local_classifier = LocalTypeClassifier()
+    if classify == "local" and extract == "local":
+        return Backends(local_extractor, local_classifier)
 
-        return OpenAICompatibleExtractor(_llm_settings(), fallback=LocalFieldExtractor())
-    raise ConfigError(f"unknown extract backend {name!r}; known: {', '.join(EXTRACTORS)}")
+    from leadrelay.backends.ensemble import EnsembleClassifier
+    from leadrelay.backends.openai_compat import OpenAICompatibleClassifier, OpenAICompatibleExtractor
+
+    settings, client = _llm(llm_settings)
+    company = workspace.config.company
+    context = {"client": client, "company": company.name, "company_context": company.product}
+    extractor: FieldExtractor = local_extractor
+    if extract == "llm":
+        extractor = OpenAICompatibleExtractor(settings, local_extractor, **context)  # type: ignore[arg-type]
+    classifier: TypeClassifier = local_classifier
+    if classify == "llm":
+        classifier = OpenAICompatibleClassifier(settings, local_classifier, **context)  # type: ignore[arg-type]
+    elif classify == "ensemble":
+        llm = OpenAICompatibleClassifier(settings, local_classifier, blend_with_fallback=False,
+                                         **context)  # type: ignore[arg-type]
+        classifier = EnsembleClassifier(llm, local_classifier)
+    return Backends(extractor, classifier, client.ledger)

@@ -26,8 +26,8 @@ def evaluate_backend(workspace: Workspace, labelled: list[dict[str, Any]], backe
     elapsed = time.perf_counter() - started
     report = score_decisions(labelled, decisions, own_domains=workspace.own_domains)
     report["ms_per_lead"] = round(1000 * elapsed / max(1, len(labelled)), 3)
-    ledger = getattr(pipeline.classify._backend, "ledger", None)
-    report["usd_per_lead"] = round(ledger.total_usd / max(1, len(labelled)), 6) if ledger is not None else 0.0
+    spent = pipeline.ledger.spent_usd if pipeline.ledger is not None else 0.0
+    report["usd_per_lead"] = round(spent / max(1, len(labelled)), 6)
     return report
 
 

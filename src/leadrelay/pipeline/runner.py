@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from leadrelay.backends.base import FieldExtractor, TypeClassifier
+from leadrelay.backends.llm_cache import CostLedger
 from leadrelay.errors import ConfigError, StepError
 from leadrelay.pipeline.classify import ClassifyStep
 from leadrelay.pipeline.dedupe import DedupeStep
@@ -108,17 +109,20 @@ class Pipeline:
                                   self.route, self.dedupe]
         check_chain(self.steps)
         self.timings = StepTimings()
+        self.ledger: CostLedger | None = None  # LLM calls, when an LLM backend is in use
         self._warm = False
 
     @classmethod
     def for_workspace(cls, workspace: Workspace, *, classify: str | None = None,
                       extract: str | None = None) -> Pipeline:
         """The pipeline with the backends the workspace names (or the ones given here)."""
-        from leadrelay.backends.registry import make_classifier, make_extractor
+        from leadrelay.backends.registry import make_backends
 
         backends = workspace.config.backends
-        return cls(workspace, classifier=make_classifier(classify or backends.classify),
-                   extractor=make_extractor(extract or backends.extract))
+        made = make_backends(workspace, classify=classify or backends.classify, extract=extract or backends.extract)
+        pipeline = cls(workspace, classifier=made.classifier, extractor=made.extractor)
+        pipeline.ledger = made.ledger
+        return pipeline
 
     def warm_up(self) -> None:
         """Load models and indexes once, before the first event."""

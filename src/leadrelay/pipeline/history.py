@@ -1,0 +1,119 @@
+"""Earlier events of the same stream, by sender email and by CRM account.
+
+The enrich step only reads the history; whoever runs the pipeline records each event after its
+decision is made (``history.record(event_id=..., email=..., account_id=..., received_at=...)``),
+so an event never finds itself, and events are seen in arrival order.
+
+`History` keeps everything in memory; a service that runs for long stores the same entries in its
+database behind the `EventHistory` protocol.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Protocol, runtime_checkable
+
+from leadrelay.pipeline.crm import normalize_email
+
+__all__ = ["EventHistory", "History", "HistoryEntry"]
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryEntry:
+    """One event already decided: who sent it, which account it matched, when it arrived."""
+
+    event_id: str
+    email: str | None
+    account_id: str | None
+    received_at: datetime | None
+    seq: int = 0  # arrival number within this history
+
+
+@runtime_checkable
+class EventHistory(Protocol):
+    """Where earlier events are kept: in memory here, a database table in the service."""
+
+    def record(self, *, event_id: str, email: str | None, account_id: str | None,
+               received_at: datetime | None) -> None:
+        """Remember one decided event."""
+        ...
+
+    def lookup(self, *, email: str | None, account_id: str | None) -> tuple[str, ...]:
+        """Ids of earlier events from this email or this account, oldest first."""
+        ...
+
+
+class History:
+    """In-memory history of a stream, bounded per sender and per account.
+
+    Args:
+        max_per_key: how many recent events to keep for one email or one account; older ones are
+            forgotten so a chatty customer cannot grow memory without bound.
+    """
+
+    def __init__(self, *, max_per_key: int = 200) -> None:
+        if max_per_key < 1:
+            raise ValueError("max_per_key must be at least 1")
+        self._max = max_per_key
+        self._by_email: dict[str, deque[HistoryEntry]] = {}
+        self._by_account: dict[str, deque[HistoryEntry]] = {}
+        self._seen: set[str] = set()
+
+    def __len__(self) -> int:
+        return len(self._seen)
+
+    def _append(self, index: dict[str, deque[HistoryEntry]], key: str, entry: HistoryEntry) -> None:
+        entries = index.get(key)
+        if entries is None:
+            entries = index[key] = deque(maxlen=self._max)
+        entries.append(entry)
+
+    def record(self, *, event_id: str, email: str | None, account_id: str | None,
+               received_at: datetime | None) -> None:
+        """Remember one decided event; recording the same id again is ignored."""
+        if not event_id:
+            raise ValueError("event_id is required")
+        if event_id in self._seen:
+            return  # a retried event must not become its own predecessor
+        key = normalize_email(email)
+        entry = HistoryEntry(event_id, key, account_id or None, received_at, len(self._seen))
+        self._seen.add(event_id)
+        if key:
+            self._append(self._by_email, key, entry)
+        if account_id:
+            self._append(self._by_account, account_id, entry)
+
+    def entries(self, *, email: str | None, account_id: str | None,
+                since: datetime | None = None) -> tuple[HistoryEntry, ...]:
+        """Earlier entries from this email or account, oldest first; with `since`, only those received then
+        or later (entries without a time are kept: we cannot tell)."""
+        key = normalize_email(email)
+        by_email = self._by_email.get(key, ()) if key else ()
+        by_account = self._by_account.get(account_id, ()) if account_id else ()
+        out: list[HistoryEntry]
+        if not by_account:
+            out = list(by_email)
+        elif not by_email:
+            out = list(by_account)
+        else:
+            # Both lists are in arrival order; an event from this sender on this account is in both.
+            out = sorted({e.seq: e for e in (*by_email, *by_account)}.values(), key=_seq)
+        if since is not None:
+            floor = _utc(since)
+            out = [e for e in out if e.received_at is None or _utc(e.received_at) >= floor]
+        return tuple(out)
+
+    def lookup(self, *, email: str | None, account_id: str | None) -> tuple[str, ...]:
+        """Ids of earlier events from this email or this account, oldest first."""
+        return tuple(e.event_id for e in self.entries(email=email, account_id=account_id))
+
+
+def _seq(entry: HistoryEntry) -> int:
+    return entry.seq
+
+
+def _utc(value: datetime) -> datetime:
+    """`value` as an aware UTC time; a naive time is taken to be UTC already."""
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
