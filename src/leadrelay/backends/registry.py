@@ -60,7 +60,8 @@ def make_backends(workspace: Workspace, *, classify: str, extract: str,
         raise ConfigError(f"unknown classify backend {classify!r}; known: {', '.join(CLASSIFIERS)}")
     if extract not in EXTRACTORS:
         raise ConfigError(f"unknown extract backend {extract!r}; known: {', '.join(EXTRACTORS)}")
-    local_extractor = LocalFieldExtractor()
+    local_extractor = LocalFieldExtractor(own_names=[workspace.config.company.name],
+                                          own_domains=workspace.own_domains)
     local_classifier = LocalTypeClassifier()
     if classify == "local" and extract == "local":
         return Backends(local_extractor, local_classifier)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from rapidfuzz import fuzz
 
@@ -26,10 +26,13 @@ _STOP = frozenset(
     "them there their here want need like know get our ours its it's i'm we're der die das und ist wir "
     "sie mit für les des une est pour que nous vous los las para con una que por".split()
 )
-# Same person, similar ask: how alike two asks must be (token-set ratio, 0–100).
-_SAME_ASK = 55
+# Same person, similar ask: how alike two asks must be (token-set ratio, 0–100). A follow-up by the
+# same address may add detail, so it needs less overlap than a message matched by name alone.
+_SAME_ASK_BY_EMAIL = 50
+_SAME_ASK_BY_NAME = 55
 # An identical resubmission is a duplicate whatever it says.
 _IDENTICAL = 97
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def _fold(text: str) -> str:
@@ -118,25 +121,28 @@ class DedupeStep:
 
     def _find(self, email: str | None, name: str | None, company: str | None, kind: str,
               received: datetime | None, ask: str, payload: str) -> SeenRequest | None:
-        candidates: list[SeenRequest] = []
+        candidates: list[tuple[SeenRequest, int]] = []
         if email:
-            candidates.extend(self._by_email.get(email, ()))
+            candidates.extend((seen, _SAME_ASK_BY_EMAIL) for seen in self._by_email.get(email, ()))
         if name:
             for seen in self._by_name.get(name, ()):
-                # Matched by name alone: the companies must not contradict each other.
-                if seen.email and email and seen.email != email:
-                    continue
+                if email and seen.email == email:
+                    continue  # already a candidate by address
+                # Matched by name: the companies must not contradict each other.
                 if seen.company and company and fuzz.token_set_ratio(seen.company, company) < 80:
                     continue
-                candidates.append(seen)
-        for seen in reversed(candidates):
+                candidates.append((seen, _SAME_ASK_BY_NAME))
+        candidates.sort(key=lambda item: item[0].received_at or _EPOCH)
+        for seen, threshold in reversed(candidates):
             if received and seen.received_at and abs(received - seen.received_at) > self._window:
                 continue
             if payload and seen.payload and fuzz.ratio(payload, seen.payload) >= _IDENTICAL:
                 return seen
+            # A support ticket is not the same request as a sales enquiry; and an automatic reply or a
+            # bounce repeats nobody's request.
             if seen.type != kind or kind == "unknown":
                 continue
-            if ask and seen.ask and fuzz.token_set_ratio(ask, seen.ask) >= _SAME_ASK:
+            if ask and seen.ask and fuzz.token_set_ratio(ask, seen.ask) >= threshold:
                 return seen
         return None
 

@@ -12,7 +12,7 @@ mutates its input. The chain is::
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -113,6 +113,12 @@ class Event(BaseModel):
         if not isinstance(value, dict):
             raise ValueError("fields must be an object of form fields")
         return {str(k): "" if v is None else str(v) for k, v in value.items()}
+
+    @field_validator("received_at")
+    @classmethod
+    def _aware(cls, value: datetime | None) -> datetime | None:
+        # A time without a zone is taken as UTC, so events from different senders stay comparable.
+        return value.replace(tzinfo=UTC) if value is not None and value.tzinfo is None else value
 
     @field_validator("id", mode="before")
     @classmethod

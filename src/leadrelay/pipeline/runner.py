@@ -99,7 +99,8 @@ class Pipeline:
         self.workspace = workspace
         self.history = history if history is not None else History()
         self.parse = ParseStep(own_domains=workspace.own_domains)
-        self.extract = ExtractStep(extractor or LocalFieldExtractor())
+        self.extract = ExtractStep(extractor or LocalFieldExtractor(
+            own_names=[workspace.config.company.name], own_domains=workspace.own_domains))
         self.enrich = EnrichStep(workspace, history=self.history, website=website)
         self.classify = ClassifyStep(classifier)
         self.score = ScoreStep(workspace)

@@ -1,0 +1,107 @@
+from __future__ import annotations
+
+import pytest
+
+from leadrelay.pipeline.sizes import company_headcount, find_headcounts, parse_company_size, parse_number
+
+
+@pytest.mark.parametrize(
+    ("value", "employees"),
+    [
+        ("201-500", 350), ("1-10", 5), ("11-50", 30), ("51–200", 125), ("101-250", 175), ("1000+", 1000),
+        ("1,000+", 1000), ("5000+", 5000), ("10k+", 10000), ("10,000+", 10000), ("1,001-5,000", 3000),
+        ("1.000-5.000", 3000), ("500 employees", 500), ("201–500 Mitarbeiter", 350), ("de 51 à 200", 125),
+        ("entre 51 y 200", 125), ("1 001 à 5 000", 3000), ("Mehr als 1000", 1000), ("<10", 5),
+        ("less than 50", 25), ("just me", 1), ("1000名以上", 1000), ("1万人以上", 10000), ("300名", 300),
+    ],
+)
+def test_form_company_size(value: str, employees: int) -> None:
+    assert parse_company_size(value) == employees
+
+
+@pytest.mark.parametrize("value", ["", "n/a", "-", "Please select", "Prefer not to say", "lots", "x" * 200])
+def test_form_company_size_junk(value: str) -> None:
+    assert parse_company_size(value) is None
+
+
+@pytest.mark.parametrize(
+    ("token", "number"),
+    [("1,200", 1200), ("1.200", 1200), ("1 200", 1200), ("2k", 2000), ("1.5k", 1500), ("1,5k", 1500),
+     ("300", 300), ("0", None), ("abc", None)],
+)
+def test_parse_number(token: str, number: int | None) -> None:
+    assert parse_number(token) == number
+
+
+@pytest.mark.parametrize(
+    ("text", "employees"),
+    [
+        ("we're about 300 people", 300),
+        ("We are a 1,200-person company.", 1200),
+        ("~80 employees", 80),
+        ("we have 45 staff", 45),
+        ("Wir haben 1.200 Mitarbeiter.", 1200),
+        ("rund 800 Beschäftigte", 800),
+        ("nous avons 1 200 collaborateurs", 1200),
+        ("300 salariés", 300),
+        ("400 empleados", 400),
+        ("250 funcionários", 250),
+        ("150 medewerkers", 150),
+        ("200 dipendenti", 200),
+        ("従業員数は約300名です", 300),
+        ("社員300人の会社です", 300),
+        ("2k employees", 2000),
+        ("we employ about 1,500 people worldwide", 1500),
+        ("a company of 300, founded in 1998", 300),
+        ("we're 200-250 people", 225),
+        ("3 sedi e 300 dipendenti", 300),
+        ("we have 3 offices and 300 employees", 300),
+        ("300 people overall, 40 of them engineers, 12 people in data", 300),
+        ("a one-person company", 1),
+    ],
+)
+def test_headcount_in_text(text: str, employees: int) -> None:
+    found = company_headcount(text)
+    assert found is not None
+    assert found.employees == employees
+    assert not found.vague
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my team of 6 analysts needs help",
+        "our data team is 12 people",
+        "a 40-person data team",
+        "I manage 12 people",
+        "licenses for 50 people",
+        "we need 50 seats",
+        "our customers have 10,000 employees",
+        "50 people will use it",
+        "revenue of $50M, 100 tables, 30 connectors, since 2015",
+        "a company with 300 customers",
+        "データエンジニア3名のチームです",
+        "2 people will join the call",
+        "",
+    ],
+)
+def test_numbers_that_are_not_company_headcount(text: str) -> None:
+    assert find_headcounts(text) == []
+
+
+def test_vague_headcount_is_marked() -> None:
+    found = company_headcount("we are a few hundred employees")
+    assert found is not None
+    assert (found.employees, found.vague) == (300, True)
+
+
+def test_specific_figure_beats_vague_phrase() -> None:
+    found = company_headcount("thousands of employees use Excel; we're 2,400 people in total")
+    assert found is not None
+    assert found.employees == 2400
+
+
+def test_span_quotes_the_original_text() -> None:
+    found = company_headcount("Wir sind rund 1.200 MITARBEITER stark")
+    assert found is not None
+    assert found.span == "1.200 MITARBEITER"
