@@ -12,66 +12,116 @@ from datetime import date, datetime, timedelta
 
 __all__ = ["deadline_within", "find_high_urgency", "find_injection", "find_no_rush", "strip_injection"]
 
+class _Cue:
+    """A small pattern, tried only when one of its anchor words occurs in the text.
+
+    Python's regex engine tries every alternative at every position, so one pattern with a hundred
+    alternatives is slow; a set lookup of the text's words first keeps a typical message cheap.
+    Anchors with non-ASCII letters (Japanese) are looked up as substrings.
+    """
+
+    __slots__ = ("pattern", "substrings", "words")
+
+    def __init__(self, anchors: str, pattern: str) -> None:
+        names = anchors.split()
+        self.words = frozenset(a for a in names if a.isascii())
+        self.substrings = tuple(a for a in names if not a.isascii())
+        self.pattern = re.compile(pattern, re.IGNORECASE | re.VERBOSE)
+
+    def search(self, text: str, words: frozenset[str]) -> re.Match[str] | None:
+        if self.words & words or any(a in text for a in self.substrings):
+            return self.pattern.search(text)
+        return None
+
+
+_WORDS = re.compile(r"[a-zà-ÿ0-9]+(?:'[a-z]+)?")
+
 # Phrases that show acute pain or a near deadline.
-_HIGH_URGENCY = re.compile(
-    r"""(
-      \burgent(ly)?\b | \basap\b | \bas\ soon\ as\ possible\b | \bimmediately\b | \bcritical\b
-    | \bthis\ week\b | \bby\ (end\ of\ )?(this\ |next\ )?(monday|tuesday|wednesday|thursday|friday|tomorrow|eow|eod)\b
-    | \bby\ end\ of\ (the\ )?(week|month)\b | \bwithin\ (the\ next\ )?(\d+|a\ few|two|three|few)\ (days|weeks)\b
-    | \b(next|in\ (\d+|two|three))\ (week|weeks)\b
-    | \bdecision\ (date|deadline|by|in)\b | \b(sign|signing|decide|decision)\b[^.\n]{0,40}\bby\ (the\ )?(end|\d)
-    | \bbudget\ (is\ )?(approved|signed\ off|allocated|secured)\b | \bapproved\ budget\b
-    | \b(contract|renewal|licen[cs]e|subscription)\b[^.\n]{0,60}\b(ends?|expires?|expiring|runs?\ out|up\ for\ renewal)\b
-    | \bproduction\ (is\ )?(down|outage|broken)\b | \b(outage|is\ down|are\ down|went\ down|data\ loss)\b
-    | \bdeadline\b | \bgo[- ]live\b[^.\n]{0,30}\b(date|in|on|by)\b | \bevaluating\ (now|this\ month)\b
-    | \bshortlist\b | \bpress\ deadline\b | \bon\ deadline\b | \bfiling\ (today|tomorrow|on)\b
+_HIGH_URGENCY = (
+    _Cue("urgent urgently asap immediately critical", r"\burgent(ly)?\b | \basap\b | \bimmediately\b | \bcritical\b"),
+    _Cue("soon", r"\bas\ soon\ as\ possible\b"),
+    _Cue("week", r"\bthis\ week\b | \bby\ end\ of\ (the\ )?week\b | \b(next|in\ (\d+|two|three))\ weeks?\b"),
+    _Cue("weeks", r"\b(next|in\ (\d+|two|three))\ weeks\b | \bwithin\ (the\ next\ )?(\d+|a\ few|two|three|few)\ weeks\b"),
+    _Cue("days", r"\bwithin\ (the\ next\ )?(\d+|a\ few|two|three|few)\ days\b | \bin\ (a\ few|\d+|two|three)\ days\b"),
+    _Cue("monday tuesday wednesday thursday friday tomorrow eow eod month",
+         r"\bby\ (end\ of\ )?(this\ |next\ )?(monday|tuesday|wednesday|thursday|friday|tomorrow|eow|eod)\b"
+         r" | \bby\ end\ of\ (the\ )?month\b"),
+    _Cue("decision decide sign signing",
+         r"\bdecision\ (date|deadline|by|in)\b | \b(sign|signing|decide|decision)\b[^.\n]{0,40}\bby\ (the\ )?(end|\d)"),
+    _Cue("budget approved", r"\bbudget\ (is\ |has\ been\ )?(approved|signed\ off|allocated|secured)\b | \bapproved\ budget\b"),
+    _Cue("contract renewal license licence subscription",
+         r"\b(contract|renewal|licen[cs]e|subscription)\b[^.\n]{0,60}\b(ends?|expires?|expiring|runs?\ out|up\ for\ renewal)\b"),
+    _Cue("production outage down loss",
+         r"\bproduction\ (is\ )?(down|outage|broken)\b | \boutage\b | \b(is|are|went)\ down\b | \bdata\ loss\b"),
+    _Cue("deadline shortlist", r"\bdeadline\b | \bshortlist\b"),
+    _Cue("live", r"\bgo[- ]live\b[^.\n]{0,30}\b(date|in|on|by)\b"),
+    _Cue("evaluating", r"\bevaluating\ (now|this\ month)\b"),
+    _Cue("filing", r"\bfiling\ (today|tomorrow|on)\b"),
     # German
-    | \bdringend\b | \bdiese\ woche\b | \bbis\ (ende\ )?(nächste[rn]?\ )?(montag|dienstag|mittwoch|donnerstag|freitag|morgen|woche|monat)\b
-    | \bsofort\b | \bbudget\ (ist\ )?(freigegeben|genehmigt)\b | \bvertrag\b[^.\n]{0,60}\b(läuft|endet)\b
-    | \bausfall\b | \bsteht\ still\b | \bproduktion\b[^.\n]{0,30}\b(down|steht|ausgefallen)\b | \bfrist\b
+    _Cue("dringend sofort frist ausfall", r"\bdringend\b | \bsofort\b | \bfrist\b | \bausfall\b"),
+    _Cue("woche", r"\bdiese\ woche\b | \bbis\ (ende\ )?(nächste[rn]?\ )?woche\b"),
+    _Cue("bis", r"\bbis\ (ende\ )?(nächste[rn]?\ )?(montag|dienstag|mittwoch|donnerstag|freitag|morgen|monat)\b"),
+    _Cue("budget", r"\bbudget\ (ist\ )?(freigegeben|genehmigt)\b"),
+    _Cue("vertrag", r"\bvertrag\b[^.\n]{0,60}\b(läuft|endet)\b"),
+    _Cue("still produktion", r"\bsteht\ still\b | \bproduktion\b[^.\n]{0,30}\b(down|steht|ausgefallen)\b"),
     # French
-    | \burgence\b | \bcette\ semaine\b | \bau\ plus\ vite\b | \bd'?ici\ (vendredi|lundi|la\ fin\ du\ mois|fin)\b
-    | \bbudget\ (est\ )?(validé|approuvé)\b | \bcontrat\b[^.\n]{0,60}\b(expire|se\ termine|prend\ fin)\b | \bpanne\b
-    | \béchéance\b | \bdate\ limite\b
+    _Cue("urgence panne échéance echeance limite", r"\burgence\b | \bpanne\b | \béchéance\b | \bdate\ limite\b"),
+    _Cue("semaine", r"\bcette\ semaine\b"),
+    _Cue("vite", r"\bau\ plus\ vite\b"),
+    _Cue("ici d'ici", r"\bd'?ici\ (vendredi|lundi|la\ fin\ du\ mois|fin)\b"),
+    _Cue("budget", r"\bbudget\ (est\ )?(validé|approuvé)\b"),
+    _Cue("contrat", r"\bcontrat\b[^.\n]{0,60}\b(expire|se\ termine|prend\ fin)\b"),
     # Spanish / Portuguese
-    | \burgente\b | \besta\ semana\b | \bessa\ semana\b | \bnesta\ semana\b | \bcuanto\ antes\b | \bo\ quanto\ antes\b
-    | \bpresupuesto\ (aprobado|asignado)\b | \borçamento\ (aprovado|liberado)\b
-    | \bcontrato\b[^.\n]{0,60}\b(vence|termina|expira)\b | \bcaída\b | \bfora\ do\ ar\b | \bfecha\ límite\b | \bprazo\b
+    _Cue("urgente caída prazo", r"\burgente\b | \bcaída\b | \bprazo\b"),
+    _Cue("semana", r"\b(esta|essa|nesta)\ semana\b"),
+    _Cue("antes", r"\bcuanto\ antes\b | \bo\ quanto\ antes\b"),
+    _Cue("presupuesto orçamento", r"\bpresupuesto\ (aprobado|asignado)\b | \borçamento\ (aprovado|liberado)\b"),
+    _Cue("contrato", r"\bcontrato\b[^.\n]{0,60}\b(vence|termina|expira)\b"),
+    _Cue("ar límite limite", r"\bfora\ do\ ar\b | \bfecha\ límite\b"),
     # Dutch / Italian
-    | \bdeze\ week\b | \bdringend\b | \bbudget\ (is\ )?goedgekeurd\b | \bcontract\b[^.\n]{0,60}\bloopt\ af\b
-    | \bquesta\ settimana\b | \bentro\ (venerdì|lunedì|fine\ mese)\b | \bbudget\ approvato\b | \bscadenza\b
-    | \bcontratto\b[^.\n]{0,60}\bscade\b | \bdisservizio\b
+    _Cue("week", r"\bdeze\ week\b"),
+    _Cue("goedgekeurd approvato", r"\bbudget\ (is\ )?goedgekeurd\b | \bbudget\ approvato\b"),
+    _Cue("contract", r"\bcontract\b[^.\n]{0,60}\bloopt\ af\b"),
+    _Cue("settimana", r"\bquesta\ settimana\b"),
+    _Cue("entro", r"\bentro\ (venerdì|lunedì|fine\ mese)\b"),
+    _Cue("scadenza disservizio", r"\bscadenza\b | \bdisservizio\b"),
+    _Cue("contratto", r"\bcontratto\b[^.\n]{0,60}\bscade\b"),
     # Japanese
-    | 至急 | 緊急 | 今週中 | 今週 | 来週まで | 予算(が|は)?(承認|確保) | 契約(が|は)?[^。\n]{0,20}(終了|満了|切れ) | 障害 | 停止しています | 期限
-    )""",
-    re.IGNORECASE | re.VERBOSE,
+    _Cue("至急 緊急 今週 来週 予算 契約 障害 停止 期限",
+         r"至急 | 緊急 | 今週中 | 今週 | 来週まで | 予算(が|は)?(承認|確保) | 契約(が|は)?[^。\n]{0,20}(終了|満了|切れ) | 障害 | 停止しています | 期限"),
 )
 
 # Phrases that explicitly lower urgency ("no rush", "planning for next year").
-_NO_RUSH = re.compile(
-    r"""(
-      \bno\ rush\b | \bnot\ urgent\b | \bno\ (hard\ )?deadline\b | \bnot\ (critical|blocking)\b | \bno\ hurry\b
-    | \bnext\ year\b | \blater\ this\ year\b | \bexploring\b | \bjust\ (looking|curious|browsing)\b | \bfor\ (20\d\d|later)\b
-    | \bnicht\ dringend\b | \bkeine\ eile\b | \bnicht\ kritisch\b | \bpas\ urgent\b | \brien\ d'urgent\b | \bpas\ critique\b
-    | \bsin\ prisa\b | \bno\ es\ urgente\b | \bsem\ pressa\b | \bnão\ é\ urgente\b | \bgeen\ haast\b | \bniet\ dringend\b
-    | \bnon\ è\ urgente\b | \bsenza\ fretta\b | 急ぎではありません | 急ぎません
-    )""",
-    re.IGNORECASE | re.VERBOSE,
+_NO_RUSH = (
+    _Cue("rush hurry urgent deadline critical blocking",
+         r"\bno\ rush\b | \bnot\ urgent\b | \bno\ (hard\ )?deadline\b | \bnot\ (critical|blocking)\b | \bno\ hurry\b"),
+    _Cue("year later exploring", r"\bnext\ year\b | \blater\ this\ year\b | \bexploring\b | \bfor\ later\b"),
+    _Cue("just", r"\bjust\ (looking|curious|browsing)\b"),
+    _Cue("for", r"\bfor\ 20\d\d\b"),
+    _Cue("dringend eile kritisch", r"\bnicht\ dringend\b | \bkeine\ eile\b | \bnicht\ kritisch\b | \bniet\ dringend\b"),
+    _Cue("urgent urgence critique", r"\bpas\ urgent\b | \brien\ d'urgent\b | \bpas\ critique\b"),
+    _Cue("prisa urgente pressa haast fretta",
+         r"\bsin\ prisa\b | \bno\ es\ urgente\b | \bsem\ pressa\b | \bnão\ é\ urgente\b | \bgeen\ haast\b"
+         r" | \bnon\ è\ urgente\b | \bsenza\ fretta\b"),
+    _Cue("急ぎ", r"急ぎではありません | 急ぎません"),
 )
 
 # Text that tries to instruct the system. It is data: never a reason to raise a lead's priority.
-_INJECTION = re.compile(
-    r"""(
-      \b(ignore|disregard|forget|override)\b[^.\n]{0,40}\b(instructions?|rules?|prompts?|guidelines|policy|above)\b
-    | \b(mark|classify|flag|label|tag|treat|route|score|set|rate)\b[^.\n]{0,30}\b(this|me|us|it|lead|message)\b
-        [^.\n]{0,30}\b(as\ )?(enterprise|urgent|high[- ]priority|hot|vip|high\ intent|priority|escalat\w*|strong)\b
-    | \byou\ are\ now\b | \bsystem\ prompt\b | \bas\ an?\ (ai|language\ model)\b | \bnew\ instructions?\b
-    | \b(AI|LLM|assistant|model|bot)s?\b[^.\n]{0,30}\b(must|should|shall)\b
-    | \bignorier\w*\b[^.\n]{0,40}\banweisung\w*\b | \bignore[zr]?\b[^.\n]{0,40}\binstructions?\b
-    | \bignora\w*\b[^.\n]{0,40}\binstruc\w*\b | \bnegeer\w*\b[^.\n]{0,40}\binstructies?\b
-    | 指示を無視
-    )""",
-    re.IGNORECASE | re.VERBOSE,
+_INJECTION = (
+    _Cue("ignore disregard forget override",
+         r"\b(ignore|disregard|forget|override)\b[^.\n]{0,40}\b(instructions?|rules?|prompts?|guidelines|policy|above)\b"),
+    _Cue("mark classify flag label tag treat route score set rate",
+         r"\b(mark|classify|flag|label|tag|treat|route|score|set|rate)\b[^.\n]{0,30}\b(this|me|us|it|lead|message)\b"
+         r"[^.\n]{0,30}\b(as\ )?(enterprise|urgent|high[- ]priority|hot|vip|high\ intent|priority|escalat\w*|strong)\b"),
+    _Cue("now prompt instruction instructions",
+         r"\byou\ are\ now\b | \bsystem\ prompt\b | \bnew\ instructions?\b"),
+    _Cue("ai", r"\bas\ an?\ (ai|language\ model)\b"),
+    _Cue("ai llm assistant model bot ais llms assistants models bots",
+         r"\b(AI|LLM|assistant|model|bot)s?\b[^.\n]{0,30}\b(must|should|shall)\b"),
+    _Cue("ignoriere ignorieren ignorez ignorer ignora ignoren ignorar negeer",
+         r"\bignorier\w*\b[^.\n]{0,40}\banweisung\w*\b | \bignore[zr]?\b[^.\n]{0,40}\binstructions?\b"
+         r" | \bignora\w*\b[^.\n]{0,40}\binstruc\w*\b | \bnegeer\w*\b[^.\n]{0,40}\binstructies?\b"),
+    _Cue("指示", r"指示を無視"),
 )
 
 _SENTENCE = re.compile(r"[^.!?\n。]*[.!?\n。]?")
@@ -93,9 +143,15 @@ _DEADLINE_CONTEXT = re.compile(
 )
 
 
-def _first(pattern: re.Pattern[str], text: str) -> str | None:
-    match = pattern.search(text)
-    return match.group(0).strip() if match else None
+def _first(cues: tuple[_Cue, ...], text: str) -> str | None:
+    """The earliest span any of `cues` matches in `text`."""
+    words = frozenset(_WORDS.findall(text.lower()))
+    best: re.Match[str] | None = None
+    for cue in cues:
+        match = cue.search(text, words)
+        if match and (best is None or match.start() < best.start()):
+            best = match
+    return best.group(0).strip() if best else None
 
 
 def find_high_urgency(text: str) -> str | None:
@@ -115,9 +171,9 @@ def find_injection(text: str) -> str | None:
 
 def strip_injection(text: str) -> str:
     """`text` without the sentences that try to instruct the system."""
-    if not _INJECTION.search(text):
+    if find_injection(text) is None:
         return text
-    return "".join(s for s in _SENTENCE.findall(text) if not _INJECTION.search(s))
+    return "".join(s for s in _SENTENCE.findall(text) if find_injection(s) is None)
 
 
 def _month(name: str) -> int | None:
@@ -128,10 +184,14 @@ def _month(name: str) -> int | None:
 def _dates(text: str, year: int) -> list[tuple[date, int]]:
     """Dates written in `text`, with their position."""
     found: list[tuple[date, int]] = []
+    words = _WORDS.findall(text.lower())
+    has_month = any(w in _MONTHS or w[:3] in _MONTHS for w in words if not w.isdigit())
+    if not has_month and not _DATE_ISO.search(text):
+        return found
     for m in _DATE_ISO.finditer(text):
         with contextlib.suppress(ValueError):
             found.append((date(int(m.group(1)), int(m.group(2)), int(m.group(3))), m.start()))
-    for pattern, day_group, month_group in ((_DATE_DM, 1, 2), (_DATE_MD, 2, 1)):
+    for pattern, day_group, month_group in ((_DATE_DM, 1, 2), (_DATE_MD, 2, 1)) if has_month else ():
         for m in pattern.finditer(text):
             month = _month(m.group(month_group))
             day = int(m.group(day_group))

@@ -29,20 +29,41 @@ _CAN_BE_HIGH = {"sales", "support", "press", "partnership", "investor", "recruit
 _DEADLINE_DAYS = 45
 
 
+_WORD = re.compile(r"\w+")
+
+
 def _fold(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text.lower())
+    text = text.lower()
+    if text.isascii():
+        return text
+    text = unicodedata.normalize("NFKD", text)
     return "".join(c for c in text if not unicodedata.combining(c))
 
 
-def _term_pattern(terms: list[str]) -> re.Pattern[str] | None:
-    if not terms:
+class _Terms:
+    """A workspace's term list, matched as whole words (one set lookup) or as phrases (substring)."""
+
+    def __init__(self, terms: list[str]) -> None:
+        folded = {_fold(t).strip() for t in terms if t.strip()}
+        self._words = frozenset(t for t in folded if t.isascii() and _WORD.fullmatch(t))
+        self._phrases = tuple(sorted(t for t in folded if t not in self._words))
+
+    def first(self, text: str, words: frozenset[str]) -> str | None:
+        """The first term of the list found in `text` (already folded; `words` are its words)."""
+        hit = self._words & words
+        if hit:
+            return min(hit)
+        for phrase in self._phrases:
+            # Phrases of ASCII words must stand on word boundaries; CJK terms are plain substrings.
+            at = text.find(phrase)
+            while at >= 0:
+                before = text[at - 1] if at else " "
+                after_at = at + len(phrase)
+                after = text[after_at] if after_at < len(text) else " "
+                if not phrase.isascii() or (not before.isalnum() and not after.isalnum()):
+                    return phrase
+                at = text.find(phrase, at + 1)
         return None
-    parts = []
-    for term in sorted({_fold(t) for t in terms}, key=len, reverse=True):
-        escaped = re.escape(term)
-        # Word boundaries for alphabetic scripts; CJK has no spaces to anchor on.
-        parts.append(escaped if not term.isascii() and not term[:1].isalpha() else rf"\b{escaped}\b")
-    return re.compile("|".join(parts))
 
 
 class ScoreStep:
@@ -55,8 +76,8 @@ class ScoreStep:
         self._served = workspace.served_countries
         self._strong_min = icp.fit.strong_min_employees
         self._moderate_min = icp.fit.moderate_min_employees
-        self._relevant = _term_pattern(icp.relevant_terms)
-        self._other_product = _term_pattern(icp.other_product_terms)
+        self._relevant = _Terms(icp.relevant_terms)
+        self._other_product = _Terms(icp.other_product_terms)
 
     def warm_up(self) -> None:
         """Nothing to load: the patterns are built in `__init__`."""
@@ -125,10 +146,11 @@ class ScoreStep:
         size = fields.team_size
         country = fields.country
         text = _fold(f"{lead.message.subject}\n{lead.message.text}\n{fields.use_case or ''}")
+        words = frozenset(_WORD.findall(text))
         has_company = bool(fields.company) or (not enrichment.is_free_mail and not enrichment.is_disposable
                                                and bool(enrichment.email_domain))
-        relevant = bool(self._relevant and self._relevant.search(text))
-        other = self._other_product.search(text) if self._other_product else None
+        relevant = self._relevant.first(text, words) is not None
+        other = self._other_product.first(text, words)
 
         def decided(fit: Fit, why: str) -> Fit:
             evidence.append(Evidence(kind="rule", step=self.name, detail=f"fit {fit}: {why}",
@@ -136,7 +158,7 @@ class ScoreStep:
             return fit
 
         if other and not relevant:
-            return decided("weak", f"asks for a different product ({other.group(0)!r})")
+            return decided("weak", f"asks for a different product ({other!r})")
         if size is not None:
             if size < self._moderate_min:
                 return decided("weak", f"{size} employees")
