@@ -12,7 +12,7 @@ import sys
 
 import typer
 
-from leadrelay.cli import evaluate, qualify, workspace
+from leadrelay.cli import evaluate, qualify, service, workspace
 from leadrelay.errors import LeadRelayError
 
 __all__ = ["app", "main"]
@@ -29,6 +29,7 @@ app = typer.Typer(
 app.command("qualify")(qualify.qualify_command)
 app.command("eval")(evaluate.eval_command)
 app.add_typer(workspace.app, name="workspace")
+service.register(app)
 
 
 def main() -> None:

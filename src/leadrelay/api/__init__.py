@@ -1,0 +1,1 @@
+"""The JSON API: event intake and reads of leads, events and decisions."""

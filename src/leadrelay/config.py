@@ -1,0 +1,75 @@
+"""The service's settings: one typed object built once per entry point and passed down.
+
+Every value can come from the environment with the prefix ``LEADRELAY_`` (nested keys with ``__``),
+e.g. ``LEADRELAY_DATABASE_URL=postgresql+psycopg://...`` or ``LEADRELAY_QUEUE=redis``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+__all__ = ["QueueKind", "Settings"]
+
+QueueKind = Literal["sqlite", "redis", "postgres"]
+
+
+class Settings(BaseSettings):
+    """Where the service keeps its data, how it queues work, and the limits it enforces on intake."""
+
+    # extra="ignore": other parts of LeadRelay read their own LEADRELAY_* variables (LLM settings, ...).
+    model_config = SettingsConfigDict(env_prefix="LEADRELAY_", env_nested_delimiter="__", extra="ignore")
+
+    data_dir: Path = Path("./data")
+    # None means a SQLite file in the data dir; PostgreSQL through e.g. postgresql+psycopg://user@host/db.
+    database_url: str | None = None
+    workspace: Path = Path("examples/cobalt")
+
+    queue: QueueKind = "sqlite"
+    queue_url: str | None = None  # redis://host:6379/0 or a PostgreSQL DSN; the sqlite queue is a file in data_dir
+    queue_name: str = "leadrelay"
+
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=0, le=65535)
+    consume_in_serve: bool = True  # `leadrelay serve` also runs a consumer unless dedicated workers do
+    worker_threads: int = Field(default=1, ge=1, le=64)
+
+    # Intake limits.
+    require_auth: bool = True
+    max_body_bytes: int = Field(default=1_000_000, ge=1_024)
+    rate_limit_per_min: int = Field(default=600, ge=1)  # per source, per API process
+    idempotency_window_s: int = Field(default=24 * 3600, ge=1)
+
+    # Jobs: retries with backoff, then the dead-letter state.
+    job_retries: int = Field(default=3, ge=0, le=20)
+    job_retry_delay_s: float = Field(default=2.0, ge=0)
+    job_retry_backoff: float = Field(default=2.0, ge=1.0)
+    # A job neither done nor dead whose row has not moved for this long is presumed lost (a killed
+    # process) and re-enqueued by the sweeper; re-running is safe because decisions are idempotent.
+    stalled_after_s: float = Field(default=300.0, gt=0)
+    sweep_interval_s: float = Field(default=30.0, gt=0)
+
+    @model_validator(mode="after")
+    def _queue_needs_url(self) -> Settings:
+        if self.queue != "sqlite" and not self.queue_url:
+            raise ValueError(f"queue {self.queue!r} needs queue_url (LEADRELAY_QUEUE_URL)")
+        return self
+
+    @property
+    def db_url(self) -> str:
+        """The database URL in use: the configured one, else a SQLite file in the data dir."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'leadrelay.db').resolve()}"
+
+    @property
+    def queue_file(self) -> Path:
+        """The embedded queue's SQLite file (used when queue is ``sqlite``)."""
+        return (self.data_dir / "queue.db").resolve()
+
+    def ensure_data_dir(self) -> None:
+        """Create the data dir, where the embedded database and queue live."""
+        self.data_dir.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,1 @@
+"""Background jobs: the queue (Huey), the qualification task and the sweeper."""

@@ -1,0 +1,102 @@
+"""The job queue: Huey on an embedded SQLite file by default, Redis or PostgreSQL across machines.
+
+Tasks are registered on a Huey instance built from settings (no module-level instance), under fixed
+names, so an API process and worker processes on other machines agree on what a message means.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from huey import Huey, PostgresHuey, RedisHuey, SqliteHuey, crontab
+from huey.api import Task
+
+from leadrelay.config import Settings
+from leadrelay.errors import ConfigError
+from leadrelay.jobs.tasks import JobContext, qualify_stored_event, record_attempt_failure, sweep_stalled
+
+__all__ = ["JobQueue", "make_huey"]
+
+log = logging.getLogger(__name__)
+
+QUALIFY_TASK = "leadrelay.qualify_event"
+SWEEP_TASK = "leadrelay.sweep_stalled"
+
+
+def make_huey(settings: Settings, *, immediate: bool = False) -> Huey:
+    """A Huey instance for the configured queue (results are not kept: the database has them).
+
+    Raises:
+        ConfigError: the queue backend cannot be set up.
+    """
+    name = settings.queue_name
+    try:
+        if settings.queue == "sqlite":
+            settings.ensure_data_dir()
+            return SqliteHuey(name, filename=str(settings.queue_file), results=False, immediate=immediate)
+        if settings.queue == "redis":
+            return RedisHuey(name, url=settings.queue_url, results=False, immediate=immediate)
+        return PostgresHuey(name, dsn=settings.queue_url, results=False, immediate=immediate)
+    except Exception as exc:  # a missing driver or a bad URL is an operator mistake
+        raise ConfigError(f"cannot set up the {settings.queue} queue: {exc}") from exc
+
+
+class JobQueue:
+    """The qualification queue: enqueue events by id; consumers run `qualify_event` on them."""
+
+    def __init__(self, settings: Settings, *, huey: Huey | None = None, context: JobContext | None = None) -> None:
+        self.settings = settings
+        self.huey = huey if huey is not None else make_huey(settings)
+        self.context = context if context is not None else JobContext(settings)
+        ctx = self.context
+        retries = settings.job_retries
+
+        task_options: dict[str, Any] = {"retries": retries, "retry_delay": settings.job_retry_delay_s,
+                                        "retry_backoff": settings.job_retry_backoff, "context": True,
+                                        "name": QUALIFY_TASK}
+
+        @self.huey.task(**task_options)  # type: ignore[untyped-decorator]
+        def qualify_event(event_id: int, task: Task | None = None) -> str:
+            try:
+                return qualify_stored_event(ctx, event_id)
+            except Exception as exc:
+                # Huey counts retries down; the last failing attempt is the dead letter.
+                final = task is None or not task.retries
+                try:
+                    record_attempt_failure(ctx, event_id, exc, final=final)
+                except Exception:  # the DB itself is down: the sweeper picks the event up later
+                    log.exception("cannot record a failed attempt", extra={"event_id": event_id})
+                raise
+
+        # Minute resolution is Huey's; `leadrelay serve`/`worker` also sweep on their own interval.
+        @self.huey.periodic_task(crontab(minute="*"), name=SWEEP_TASK)  # type: ignore[untyped-decorator]
+        def sweep() -> int:
+            return self.sweep()
+
+        self._qualify_task: Any = qualify_event
+
+    def enqueue_qualify(self, event_id: int) -> None:
+        """Put one stored event on the queue."""
+        self._qualify_task(event_id)
+
+    def hand_over(self, event_id: int) -> bool:
+        """Enqueue a just-committed event; False (queue down) leaves it to the sweeper.
+
+        The job row stays ``pending`` until a worker starts it: marking it ``queued`` here would cost
+        a second commit per request, and the sweeper treats both states alike.
+        """
+        try:
+            self.enqueue_qualify(event_id)
+        except Exception:
+            log.exception("cannot enqueue; the sweeper will retry", extra={"event_id": event_id})
+            return False
+        return True
+
+    def sweep(self, *, older_than_s: float | None = None) -> int:
+        """Re-enqueue stored events whose job stalled (a killed process, a lost message)."""
+        return sweep_stalled(self.context, self.enqueue_qualify, older_than_s=older_than_s)
+
+    def pending(self) -> int:
+        """How many messages wait in the queue (not counting scheduled retries)."""
+        return int(self.huey.pending_count())

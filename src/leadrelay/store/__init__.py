@@ -1,0 +1,1 @@
+"""Storage: tables, the database engine and migrations, and repository functions."""
