@@ -1,0 +1,1 @@
+"""Training code for LeadRelay's local models (not shipped in the wheel)."""

@@ -1,0 +1,1 @@
+"""The synthetic training corpus: template families, slot values, noise, and the generator."""
