@@ -93,3 +93,10 @@ def test_possible_sales_is_never_archived(step: RouteStep) -> None:
 def test_every_decision_names_its_rule(step: RouteStep) -> None:
     routed = step.run(scored(size=300, country="US"))
     assert [r.source for r in routed.evidence if r.step == "route"] == ["rule:route.segments.ae-na"]
+
+
+def test_possible_junk_never_reaches_sales(step: RouteStep) -> None:
+    lead = scored(size=300, country="US", confidence=0.6, probabilities={"sales": 0.6, "spam": 0.2, "vendor": 0.15})
+    routed = step.run(lead)
+    assert (routed.routing.action, routed.routing.owner) == ("review", "review")
+    assert any(r.source == "rule:route.review.possible_junk" for r in routed.evidence)

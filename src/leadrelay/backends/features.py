@@ -17,6 +17,7 @@ from itertools import pairwise
 
 import numpy as np
 
+from leadrelay.backends.type_cues import type_cues
 from leadrelay.pipeline.records import EnrichedLead
 
 __all__ = [
@@ -47,11 +48,12 @@ _FORM_COMPANY_KEYS = frozenset({"company", "company_name", "organisation", "orga
 _FORM_TEXT_KEYS = ("message", "comments", "comment", "details", "description", "notes", "question")
 
 FEATURE_CONFIG: dict[str, object] = {
-    "version": 1,
+    "version": 2,
     "n_buckets": N_BUCKETS,
     "hash": "crc32(utf-8 token) & (n_buckets - 1)",
     "text": "unigrams, bigrams, 5-letter prefixes of words longer than 6, CJK char bigrams; L2-normalised",
-    "flags": "channel, sender domain kind, CRM status, auto-reply, bounce, auth failures, links, length",
+    "flags": "channel, sender domain kind, CRM status, auto-reply, bounce, auth failures, links, length, "
+             "type cues (backends/type_cues.py)",
     "max_text_chars": _MAX_TEXT_CHARS,
 }
 
@@ -177,6 +179,10 @@ def from_lead(lead: EnrichedLead) -> ClassifierInput:
         flags.append("forward")
     if not form_items and message.event.channel in ("web_form", "demo_request") and not message.form:
         flags.append("no_form")
+    # Lexicon cues generalise to phrasings the corpus templates never had (see type_cues.py).
+    cue_text = "\n".join((message.subject, text[:_MAX_TEXT_CHARS], message.forwarded_note,
+                          *(value for _, value in form_items)))
+    flags.extend(f"cue={name}" for name in type_cues(cue_text))
     return ClassifierInput(
         channel=message.event.channel,
         subject=message.subject,

@@ -10,14 +10,17 @@ from __future__ import annotations
 import re
 
 from leadrelay.backends.base import TypeClassifier, TypeVerdict
+from leadrelay.backends.type_cues import type_cues
 from leadrelay.errors import BackendError
+from leadrelay.pipeline.extract import is_bot_form
 from leadrelay.pipeline.records import Classification, ClassifiedLead, EnrichedLead, Evidence
 
 __all__ = ["ClassifyStep"]
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 _CJK = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
-# Fewer meaningful words than this, with no form field that says more, is not enough to act on.
+# Fewer meaningful words than this, with no form field that says more and no word that points at a
+# type ("pricing?", "demo"), is not enough to act on.
 _MIN_WORDS = 4
 
 
@@ -90,7 +93,12 @@ class ClassifyStep:
             why, confidence = "a delivery failure (bounce): a person should check the address", 0.9
         elif message.is_auto_reply:
             why, confidence = "an automatic reply (out of office or similar)", 0.9
-        elif _meaningful_size(lead) < _MIN_WORDS and not _form_says_enough(lead):
+        elif is_bot_form(message.form):
+            spam = Classification(type="spam", confidence=0.9, probabilities={"spam": 0.9}, model="rules")
+            return spam, Evidence(kind="rule", step=self.name, source="rule:classify.bot_form",
+                                  detail="a bot form fill: the free-text fields are keyboard mash")
+        elif (_meaningful_size(lead) < _MIN_WORDS and not _form_says_enough(lead)
+              and not _points_at_a_type(lead)):
             why, confidence = "the message says almost nothing", 0.7
         else:
             return None
@@ -100,6 +108,12 @@ class ClassifyStep:
         )
         return classification, Evidence(kind="rule", step=self.name, detail=f"not enough information: {why}",
                                         source="rule:classify.insufficient")
+
+
+def _points_at_a_type(lead: EnrichedLead) -> bool:
+    message = lead.message
+    cues = type_cues(f"{message.subject}\n{message.text}")
+    return any(not name.startswith("unknown:") for name in cues)
 
 
 def _form_says_enough(lead: EnrichedLead) -> bool:

@@ -266,6 +266,13 @@ def is_gibberish(value: str) -> bool:
     return _CONSONANT_RUN.search(value.casefold()) is not None  # per word: spaces break a run
 
 
+def is_bot_form(form: Mapping[str, str]) -> bool:
+    """A bot fills every free-text box with keyboard mash; then its dropdowns mean nothing either."""
+    values = [form[k] for k in _FREE_TEXT_KEYS if form.get(k, "").strip()]
+    mashed = sum(is_gibberish(v) for v in values)
+    return mashed >= 2 and mashed * 2 >= len(values)
+
+
 def _is_junk(value: str, junk: frozenset[str] = _JUNK_VALUES) -> bool:
     key = " ".join(value.casefold().split()).strip(" .,;:!?\"'")
     if key in junk or len(key) < 2 or len(key) > 100:
@@ -509,10 +516,7 @@ class LocalFieldExtractor:
         return ExtractedFields(fields=fields, website=website.value if website else None, evidence=tuple(evidence))
 
     def _form_is_junk(self, form: Mapping[str, str]) -> bool:
-        """A bot fills every free-text box with keyboard mash; then its dropdowns mean nothing either."""
-        values = [form[k] for k in _FREE_TEXT_KEYS if form.get(k, "").strip()]
-        mashed = sum(is_gibberish(v) for v in values)
-        return mashed >= 2 and mashed * 2 >= len(values)
+        return is_bot_form(form)
 
     # -- company -----------------------------------------------------------------------------------
     def _own(self, name: str) -> bool:

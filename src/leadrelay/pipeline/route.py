@@ -15,6 +15,9 @@ __all__ = ["RouteStep"]
 # A lead the model gives at least this chance of being a sales enquiry is never archived or
 # answered automatically: a person looks first (a lost hot lead costs more than a slow one).
 _SALES_SAFETY_PROBABILITY = 0.25
+# Nor is a lead that may well be junk handed to a salesperson: a person looks first.
+_JUNK_SAFETY_PROBABILITY = 0.3
+_JUNK_TYPES = ("spam", "vendor")
 
 
 class RouteStep:
@@ -130,6 +133,16 @@ class RouteStep:
                        f"type confidence {classification.confidence:.2f} is below "
                        f"{review.min_confidence:.2f}: a person decides")
             return "review", review.owner
+        if action in ("route", "escalate") and classification.type == "sales":
+            p_junk = sum(classification.probabilities.get(t, 0.0) for t in _JUNK_TYPES)
+            if p_junk >= _JUNK_SAFETY_PROBABILITY:
+                self._rule(evidence, "review.possible_junk",
+                           f"would {action} to sales, but the model gives {p_junk:.2f} that this is spam or a pitch")
+                return "review", review.owner
+            if lead.enrichment.is_disposable:
+                self._rule(evidence, "review.disposable_address",
+                           "a sales enquiry from a disposable address: a person checks it first")
+                return "review", review.owner
         if action in ("archive", "reply") and classification.type != "sales":
             p_sales = classification.probabilities.get("sales", 0.0)
             if p_sales >= _SALES_SAFETY_PROBABILITY:
