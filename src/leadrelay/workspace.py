@@ -72,6 +72,8 @@ def _check_countries(value: list[Any]) -> list[str]:
 class IcpConfig(_Config):
     relevant_terms: list[str] = Field(default_factory=list)
     other_product_terms: list[str] = Field(default_factory=list)
+    # An individual rather than a company (a hobby, a side project, a sole trader): a weak fit.
+    individual_terms: list[str] = Field(default_factory=list)
     served_countries: list[Any] = Field(min_length=1)
     fit: FitConfig = Field(default_factory=FitConfig)
 

@@ -100,3 +100,22 @@ def test_possible_junk_never_reaches_sales(step: RouteStep) -> None:
     routed = step.run(lead)
     assert (routed.routing.action, routed.routing.owner) == ("review", "review")
     assert any(r.source == "rule:route.review.possible_junk" for r in routed.evidence)
+
+
+def test_weak_fit_gets_the_self_serve_answer_even_for_a_known_account(step: RouteStep) -> None:
+    account = CrmAccount(account_id="ACC-3", name="Tiny", status="prospect", employees=6,
+                         owner_email="maya.chen@cobaltdata.com")
+    routed = step.run(scored(size=6, fit="weak", account=account))
+    assert (routed.routing.action, routed.routing.owner) == ("reply", "nurture")
+
+
+def test_crm_and_sender_disagreeing_on_size_goes_to_review(step: RouteStep, cobalt: Workspace) -> None:
+    from leadrelay.pipeline.records import Enrichment
+
+    account = CrmAccount(account_id="ACC-4", name="Acme", status="customer", employees=8,
+                         owner_email="hannah.park@cobaltdata.com")
+    lead = scored(size=8, fit="weak", account=account)
+    lead = lead.model_copy(update={"enrichment": Enrichment(account=account, stated_team_size=60)})
+    routed = step.run(lead)
+    assert (routed.routing.action, routed.routing.owner) == ("review", "review")
+    assert any(r.source == "rule:route.review.size_conflict" for r in routed.evidence)

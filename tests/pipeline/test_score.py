@@ -102,3 +102,12 @@ def test_model_urgency_counts_only_when_confident(step: ScoreStep) -> None:
     unsure = classified("Please call me about pipelines.", urgency="high", urgency_confidence=0.6)
     assert step.run(sure).score.urgency == "high"
     assert step.run(unsure).score.urgency == "normal"
+
+
+def test_an_individual_is_a_weak_fit_even_with_a_relevant_use_case(step: ScoreStep) -> None:
+    lead = classified("For my side project I want to sync Postgres into BigQuery, is there a free plan?",
+                      fields=Fields(source="web_form"),
+                      enrichment=Enrichment(email_domain="gmail.com", is_free_mail=True))
+    scored = step.run(lead)
+    assert scored.score.fit == "weak"
+    assert any("individual" in r.detail for r in scored.evidence)

@@ -126,6 +126,7 @@ class EnrichStep:
 
         fields = lead.fields
         updates: dict[str, object] = {}
+        stated_size: int | None = None
         if account is not None:
             # The CRM comes first (README: size from the CRM, then what the sender says); one evidence
             # line lists every field it changed, with what the message said.
@@ -133,6 +134,7 @@ class EnrichStep:
             if account.employees is not None and fields.team_size != account.employees:
                 said = f" (the message said {fields.team_size})" if fields.team_size is not None else ""
                 updates["team_size"] = account.employees
+                stated_size = fields.team_size
                 changes.append(f"team size {account.employees}{said}")
             if fields.company != account.name:
                 said = f" (the message said {fields.company!r})" if fields.company else ""
@@ -177,6 +179,7 @@ class EnrichStep:
             contact=contact,
             history=history,
             account_owner=account.owner_email if account else None,
+            stated_team_size=stated_size,
             website_facts=self._website_facts(facts, site),
         )
         data = {name: getattr(lead, name) for name in _LEAD_FIELDS}

@@ -231,6 +231,7 @@ class Enrichment(_Record):
     contact: CrmContact | None = None
     history: tuple[str, ...] = ()  # ids of earlier events from the same person or account
     account_owner: str | None = None
+    stated_team_size: int | None = None  # what the message said, when the CRM's size replaced it
     website_facts: dict[str, str] = Field(default_factory=dict)  # from the pluggable website enricher
 
 

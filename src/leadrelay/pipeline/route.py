@@ -70,14 +70,14 @@ class RouteStep:
         if fit == "unknown":
             self._rule(evidence, "sales.unknown_fit", "fit unknown: a person qualifies it first")
             return sales.unknown_fit.action, sales.unknown_fit.owner
+        if fit == "weak":
+            self._rule(evidence, "sales.weak_fit", "weak fit: the self-serve answer")
+            return sales.weak_fit.action, sales.weak_fit.owner
         owner: str | None = None
         if account and account.owner_email and account.status in sales.account_owner_statuses:
             owner = account.owner_email
             self._rule(evidence, "sales.account_owner",
                        f"{account.name} is a CRM {account.status}: its owner {owner}")
-        elif fit == "weak":
-            self._rule(evidence, "sales.weak_fit", "weak fit: the self-serve answer")
-            return sales.weak_fit.action, sales.weak_fit.owner
         else:
             owner = self._segment(lead, evidence)
         size = lead.score.segment_size
@@ -122,6 +122,23 @@ class RouteStep:
                 return True
         return False
 
+    def _band(self, size: int) -> str:
+        fit = self._config.icp.fit
+        return "weak" if size < fit.moderate_min_employees else (
+            "moderate" if size < fit.strong_min_employees else "strong")
+
+    def _size_in_doubt(self, lead: ScoredLead, evidence: list[Evidence]) -> bool:
+        """The CRM's size and the sender's own count put the company in different fit bands."""
+        account = lead.enrichment.account
+        stated = lead.enrichment.stated_team_size
+        if account is None or account.employees is None or stated is None:
+            return False
+        if self._band(account.employees) == self._band(stated):
+            return False
+        self._rule(evidence, "review.size_conflict",
+                   f"the CRM says {account.employees} employees, the sender says {stated}: a person checks the fit")
+        return True
+
     def _review_gate(self, lead: ScoredLead, action: Action, owner: str | None,
                      evidence: list[Evidence]) -> tuple[Action, str | None]:
         review = self._config.review
@@ -132,6 +149,8 @@ class RouteStep:
             self._rule(evidence, "review.min_confidence",
                        f"type confidence {classification.confidence:.2f} is below "
                        f"{review.min_confidence:.2f}: a person decides")
+            return "review", review.owner
+        if classification.type == "sales" and self._size_in_doubt(lead, evidence):
             return "review", review.owner
         if action in ("route", "escalate") and classification.type == "sales":
             p_junk = sum(classification.probabilities.get(t, 0.0) for t in _JUNK_TYPES)

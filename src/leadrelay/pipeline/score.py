@@ -78,6 +78,7 @@ class ScoreStep:
         self._moderate_min = icp.fit.moderate_min_employees
         self._relevant = _Terms(icp.relevant_terms)
         self._other_product = _Terms(icp.other_product_terms)
+        self._individual = _Terms(icp.individual_terms)
 
     def warm_up(self) -> None:
         """Nothing to load: the patterns are built in `__init__`."""
@@ -159,6 +160,10 @@ class ScoreStep:
 
         if other and not relevant:
             return decided("weak", f"asks for a different product ({other!r})")
+        individual = self._individual.first(text, words)
+        if individual and (size is None or size < self._moderate_min) and (
+                not fields.company or enrichment.is_free_mail):
+            return decided("weak", f"an individual, not a company ({individual!r})")
         if size is not None:
             if size < self._moderate_min:
                 return decided("weak", f"{size} employees")
