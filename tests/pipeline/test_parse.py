@@ -341,3 +341,17 @@ def test_run_never_raises_on_arbitrary_body_and_fields(body: str, fields: dict[s
     msg = ParseStep(OWN).run(Event(id="h", channel="web_form", body=body, fields=fields))
     assert msg.parse_error is None
     assert msg.source == "web_form"
+
+
+def test_chat_transcript_keeps_only_the_visitors_lines() -> None:
+    from leadrelay.pipeline.parse import visitor_lines
+
+    body = ("[Bot] Hi! How can we help today?\n[Visitor] hello?\n[Bot] What can we help you with?\n"
+            "[Visitor left the chat]")
+    event = Event(id="c1", channel="chat", body=body)
+    message = ParseStep(own_domains=["cobaltdata.com"]).run(event)
+    assert message.text == "hello?"
+    assert any(r.source == "rule:parse.chat" for r in message.evidence)
+    assert visitor_lines("Agent: Welcome!\nAna: We need CDC into Snowflake\nfor 40 tables") == (
+        "We need CDC into Snowflake\nfor 40 tables", "Agent: Welcome!\nAna: We need CDC into Snowflake\nfor 40 tables")
+    assert visitor_lines("Hi: just one line with a colon") == ("Hi: just one line with a colon", "")

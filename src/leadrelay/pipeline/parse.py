@@ -379,6 +379,13 @@ class ParseStep:
             sender_email = _clean_email(form["email"])
         body = clean_text(body[:_MAX_TEXT_CHARS]).replace("\r\n", "\n").replace("\r", "\n").strip()
         subject = clean_text(subject).strip()
+        transcript = ""
+        if event.channel == "chat":
+            visitor, transcript = visitor_lines(body)
+            if transcript:
+                body = visitor
+                evidence.append(Evidence(kind="rule", step=self.name, source="rule:parse.chat",
+                                         detail="a chat transcript: only the visitor's lines are the message"))
 
         tags = subject_tags(subject)
         is_reply = bool(tags and tags[0] in _REPLY_TAGS) or bool(mail and mail.in_reply_to)
@@ -525,6 +532,37 @@ def _clean_email(value: str | None) -> str | None:
         return None
     found = _EMAIL.search(value)
     return found.group(0).lower() if found else None
+
+
+_SPEAKER = re.compile(r"^\s*(?:\[(?P<tag>[^\]\n]{1,40})\]|(?P<name>[A-Za-z][\w .'-]{0,30}):)\s*(?P<rest>.*)$")
+_OUR_SIDE = re.compile(r"bot|assistant|agent|operator|support|sales|team|auto", re.IGNORECASE)
+
+
+def visitor_lines(body: str) -> tuple[str, str]:
+    """The visitor's own lines of a chat transcript, and the whole transcript ("" when it is not one).
+
+    Transcripts tag each line with its speaker ("[Bot] Hi!", "Visitor: hello?"); the bot's or agent's
+    lines say what we sell, not what the visitor wants, and system lines ("[Visitor left the chat]")
+    say nothing.
+    """
+    lines = body.split("\n")
+    tagged = [(_SPEAKER.match(line), line) for line in lines]
+    if sum(1 for m, _ in tagged if m) < 2:
+        return body, ""
+    kept: list[str] = []
+    speaker_is_us = False
+    for match, line in tagged:
+        if match is None:
+            if not speaker_is_us and line.strip():
+                kept.append(line.strip())  # a continuation of the visitor's message
+            continue
+        speaker = match.group("tag") or match.group("name") or ""
+        rest = match.group("rest").strip()
+        speaker_is_us = bool(_OUR_SIDE.search(speaker))
+        if speaker_is_us or not rest:
+            continue  # our side, or a system line such as "[Visitor left the chat]"
+        kept.append(rest)
+    return "\n".join(kept), body
 
 
 def _salvage(event: Event, exc: BaseException) -> Message:

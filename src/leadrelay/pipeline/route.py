@@ -122,18 +122,21 @@ class RouteStep:
                 return True
         return False
 
-    def _band(self, size: int) -> str:
+    def _band(self, size: int) -> int:
         fit = self._config.icp.fit
-        return "weak" if size < fit.moderate_min_employees else (
-            "moderate" if size < fit.strong_min_employees else "strong")
+        return 0 if size < fit.moderate_min_employees else (1 if size < fit.strong_min_employees else 2)
 
     def _size_in_doubt(self, lead: ScoredLead, evidence: list[Evidence]) -> bool:
-        """The CRM's size and the sender's own count put the company in different fit bands."""
+        """The sender says the company is now in a higher fit band than the CRM knows.
+
+        Only upwards: a sender who names a smaller number usually means a team or a division,
+        while a company that outgrew its CRM record is an opportunity a person should look at.
+        """
         account = lead.enrichment.account
         stated = lead.enrichment.stated_team_size
         if account is None or account.employees is None or stated is None:
             return False
-        if self._band(account.employees) == self._band(stated):
+        if self._band(stated) <= self._band(account.employees):
             return False
         self._rule(evidence, "review.size_conflict",
                    f"the CRM says {account.employees} employees, the sender says {stated}: a person checks the fit")
