@@ -111,3 +111,15 @@ def test_an_individual_is_a_weak_fit_even_with_a_relevant_use_case(step: ScoreSt
     scored = step.run(lead)
     assert scored.score.fit == "weak"
     assert any("individual" in r.detail for r in scored.evidence)
+
+
+def test_this_week_counts_only_when_it_is_about_the_ask(step: ScoreStep) -> None:
+    aside = "Writing from my personal address because my laptop is in for repair this week. We want a demo."
+    ask = "We need to decide this week which vendor replaces our loaders."
+    assert step.run(classified(aside, fields=company(300, "US"))).score.urgency == "normal"
+    assert step.run(classified(ask, fields=company(300, "US"))).score.urgency == "high"
+
+
+def test_an_internal_date_without_a_decision_is_not_a_deadline(step: ScoreStep) -> None:
+    text = "Sales ops wants the sync back on by the next sprint (November 20)."
+    assert step.run(classified(text, type="support", fields=company(300, "US"))).score.urgency == "normal"

@@ -40,7 +40,12 @@ _WORDS = re.compile(r"[a-zà-ÿ0-9]+(?:'[a-z]+)?")
 _HIGH_URGENCY = (
     _Cue("urgent urgently asap immediately critical", r"\burgent(ly)?\b | \basap\b | \bimmediately\b | \bcritical\b"),
     _Cue("soon", r"\bas\ soon\ as\ possible\b"),
-    _Cue("week", r"\bthis\ week\b | \bby\ end\ of\ (the\ )?week\b | \b(next|in\ (\d+|two|three))\ weeks?\b"),
+    # "this week" is urgent when it is about the ask ("we need to decide this week"), not when the
+    # laptop is in for repair this week.
+    _Cue("week", r"\b(need|needs|decid\w*|decision|sign|start|launch|live|demo|call|meet|talk|finali[sz]e|choose|"
+                 r"pick|buy|purchase|deliver|answer|respond|reply|back\ to\ me|hear)\b[^.\n]{0,40}\bthis\ week\b"
+                 r" | \bthis\ week\b[^.\n]{0,30}\b(deadline|decision|decide|sign|go[- ]live|urgent)\b"
+                 r" | \bby\ end\ of\ (the\ )?week\b | \bin\ (\d+|two|three)\ weeks?\b"),
     _Cue("weeks", r"\b(next|in\ (\d+|two|three))\ weeks\b | \bwithin\ (the\ next\ )?(\d+|a\ few|two|three|few)\ weeks\b"),
     _Cue("days", r"\bwithin\ (the\ next\ )?(\d+|a\ few|two|three|few)\ days\b | \bin\ (a\ few|\d+|two|three)\ days\b"),
     _Cue("monday tuesday wednesday thursday friday tomorrow eow eod month",
@@ -136,9 +141,11 @@ _MONTHS = {
 _DATE_DM = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\.?\s+(?:of\s+)?([a-zäéû]{3,9})\.?\b", re.IGNORECASE)
 _DATE_MD = re.compile(r"\b([a-zäéû]{3,9})\.?\s+(\d{1,2})(?:st|nd|rd|th)?\b", re.IGNORECASE)
 _DATE_ISO = re.compile(r"\b(20\d\d)-(\d\d)-(\d\d)\b")
+# A date is a deadline only next to a decision, a contract or a launch, not any "by Friday".
 _DEADLINE_CONTEXT = re.compile(
-    r"\b(by|before|until|deadline|decid\w*|decision|sign\w*|ends?|expires?|renewal|go[- ]live|committee|"
-    r"bis|vor|endet|läuft|avant|d'ici|expire|antes|hasta|vence|até|voor|entro|scade)\b",
+    r"\b(deadline|decid\w*|decision|sign\w*|contract|ends?|expires?|expiring|renewal|go[- ]live|committee|"
+    r"cut-?over|launch\w*|entscheid\w*|vertrag|endet|läuft|décision|contrat|expire|decisión|contrato|vence|"
+    r"decisão|beslissing|contract|decisione|contratto|scade)\b",
     re.IGNORECASE,
 )
 

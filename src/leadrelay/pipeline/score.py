@@ -26,7 +26,7 @@ __all__ = ["ScoreStep"]
 _ALWAYS_LOW = {"vendor", "spam", "student"}
 # Types that can be urgent from their text alone.
 _CAN_BE_HIGH = {"sales", "support", "press", "partnership", "investor", "recruiting"}
-_DEADLINE_DAYS = 45
+_DEADLINE_DAYS = 30
 
 
 _WORD = re.compile(r"\w+")
