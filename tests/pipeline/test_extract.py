@@ -379,3 +379,98 @@ def test_step_fills_in_the_source() -> None:
 def test_local_extractor_satisfies_the_protocol(extractor: LocalFieldExtractor) -> None:
     assert isinstance(extractor, FieldExtractor)
     assert extractor.name == "local-rules"
+
+
+# --- new headcount phrasings against the form ----------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    ("text", "size"),
+    [
+        ("Honestly we're 14 of us, moving Shopify orders into BigQuery.", 14),
+        ("We're a three-person candle shop that wants Stripe data in a dashboard.", 3),
+        ("Somos dos personas y queremos conectar Shopify con BigQuery.", 2),
+        ("Wir sind drei Leute und brauchen eine Pipeline nach Snowflake.", 3),
+        ("Nous sommes cinq salariés et cherchons un connecteur HubSpot.", 5),
+    ],
+)
+def test_explicit_small_count_beats_a_big_dropdown(extractor: LocalFieldExtractor, text: str, size: int) -> None:
+    result = extractor.extract(make(text, source="web_form", form={"company_size": "1000+"}))
+    assert result.fields.team_size == size
+    rules = [e for e in result.evidence if e.source == "rule:extract.size-conflict"]
+    assert len(rules) == 1
+    assert str(size) in rules[0].detail
+
+
+def test_digit_count_beats_dropdown(extractor: LocalFieldExtractor) -> None:
+    result = extractor.extract(make("There are 30 of us.", source="web_form", form={"company_size": "5000+"}))
+    assert result.fields.team_size == 30
+    assert "rule:extract.size-conflict" in sources(result)
+
+
+def test_senders_team_does_not_override_the_form(extractor: LocalFieldExtractor) -> None:
+    result = extractor.extract(make("My team of six analysts needs ELT.", source="web_form",
+                                    form={"company_size": "1000+"}))
+    assert result.fields.team_size == 1000
+    assert "rule:extract.size-conflict" not in sources(result)
+
+
+# --- country voting --------------------------------------------------------------------------------------------
+
+def _vote(result: ExtractedFields) -> list[str]:
+    return [e.detail for e in result.evidence if e.source == "rule:extract.country-vote"]
+
+
+def test_two_agreeing_sources_beat_the_form(extractor: LocalFieldExtractor) -> None:
+    message = make("We're based in Manchester and need HubSpot in Snowflake.", source="web_form",
+                   form={"country": "United States", "phone": "+44 161 555 0100"})
+    result = extractor.extract(message)
+    assert result.fields.country == "GB"
+    votes = _vote(result)
+    assert len(votes) == 1
+    assert "US" in votes[0]
+    assert "phone" in votes[0]
+    assert "text" in votes[0]
+
+
+def test_statement_and_cctld_beat_the_form(extractor: LocalFieldExtractor) -> None:
+    message = make("Looking for ELT help (UK only).", source="web_form", form={"country": "Germany"},
+                   sender_email="jo@shop.co.uk")
+    assert fields(extractor, message).country == "GB"
+
+
+def test_one_lone_source_does_not_beat_the_form(extractor: LocalFieldExtractor) -> None:
+    message = make("We're based in Manchester.", source="web_form", form={"country": "United States"})
+    result = extractor.extract(message)
+    assert result.fields.country == "US"
+    assert _vote(result) == []
+
+
+def test_phone_in_form_and_signature_count_once(extractor: LocalFieldExtractor) -> None:
+    message = make("Hello", source="web_form", form={"country": "France", "phone": "+44 20 7946 0958"},
+                   signature=Signature(phone="+44 20 7946 0000"))
+    assert fields(extractor, message).country == "FR"
+
+
+def test_disagreeing_contradictions_do_not_beat_the_form(extractor: LocalFieldExtractor) -> None:
+    message = make("We're based in Lyon.", source="web_form", form={"country": "Germany", "phone": "+44 20 7946 0958"})
+    assert fields(extractor, message).country == "DE"
+
+
+def test_form_supported_by_a_source_holds_against_two(extractor: LocalFieldExtractor) -> None:
+    message = make("We're based in Manchester.", source="web_form",
+                   form={"country": "Germany", "phone": "+44 20 7946 0958", "website": "https://acme.de"},
+                   sender_email="jo@acme.de")
+    assert fields(extractor, message).country == "DE"
+
+
+def test_signature_address_and_cctld_vote(extractor: LocalFieldExtractor) -> None:
+    message = make("Thanks.", source="web_form", form={"country": "Spain"}, sender_email="a@firma.de",
+                   signature=Signature(address="Am Sandtorkai 1 · 20457 Hamburg"))
+    result = extractor.extract(message)
+    assert result.fields.country == "DE"
+    assert len(_vote(result)) == 1
+
+
+def test_months_and_currencies_do_not_set_a_country(extractor: LocalFieldExtractor) -> None:
+    message = make("Budget 30k USD, MAR-based kickoff, invoices in EUR.", sender_email="a@b.com")
+    assert fields(extractor, message).country is None

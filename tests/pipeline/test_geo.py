@@ -157,3 +157,59 @@ def test_word_pattern_matches_the_longest_word() -> None:
     pattern = re.compile(geo.word_pattern(["data", "data platform", "dat"]))
     assert pattern.match("data platform team").group(0) == "data platform"
     assert pattern.match("dat").group(0) == "dat"
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("We run three stores in central Ohio.", "US"),
+        ("Our clinics across northern California use Epic.", "US"),
+        ("We have offices in upstate New York.", "US"),
+        ("We are a distributor in North Carolina.", "US"),
+        ("Our plant in southern Ontario ships daily.", "CA"),
+        ("HQ: Toronto, Ontario", "CA"),
+        ("Warehouse near Columbus, Ohio", "US"),
+        ("We're a manufacturer in the Midlands.", "GB"),
+        ("Most of our shops are in Scotland.", "GB"),
+        ("We deliver across the West Midlands", "GB"),
+        ("Stores in western Canada", "CA"),
+        ("Wir sind in Süddeutschland.", None),
+        ("We are in the Netherlands.", "NL"),
+    ],
+)
+def test_regions_with_a_modifier_or_preposition(text: str, code: str | None) -> None:
+    found = geo.stated_countries(text)
+    assert (found[0][0] if found else None) == code
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "MAR-based pricing for the rollout",
+        "Budget is 40k USD, starting in Mar or APR.",
+        "paid in CAN dollars",
+        "prices in EUR and GBP",
+        "We went live in May and in DEC we migrated.",
+        "the FIN team and SWE team",
+        "rates are 5 PER cent",
+        "Meeting in JAN, kick-off in Sept",
+    ],
+)
+def test_months_currencies_and_3_letter_tokens_are_not_countries(text: str) -> None:
+    assert geo.stated_countries(text) == []
+
+
+def test_alpha3_codes_still_work_in_form_values() -> None:
+    assert geo.country_code("DEU") == "DE"
+    assert geo.country_code("CAN") == "CA"
+    assert geo.place_country("Mar") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [("Looking for a partner (UK only).", "GB"), ("Remote role, US only", "US"), ("Germany-only rollout", "DE")],
+)
+def test_only_statements_are_explicit(text: str, code: str) -> None:
+    found = geo.stated_countries(text)
+    assert found[0][0] == code
+    assert found[0][2] is True

@@ -105,3 +105,72 @@ def test_span_quotes_the_original_text() -> None:
     found = company_headcount("Wir sind rund 1.200 MITARBEITER stark")
     assert found is not None
     assert found.span == "1.200 MITARBEITER"
+
+
+@pytest.mark.parametrize(
+    ("text", "employees"),
+    [
+        ("14 of us, all remote", 14),
+        ("we're 14 of us and growing", 14),
+        ("There are 30 of us.", 30),
+        ("We're a small shop, 9 of us, selling online", 9),
+        ("it's just the two of us", 2),
+        ("there are twelve of us", 12),
+        ("a three-person candle shop", 3),
+        ("We're a six-person startup.", 6),
+        ("a twelve-person agency in Leeds", 12),
+        ("we are five people", 5),
+        ("we're twenty-five people", 25),
+        ("a hundred employees", 100),
+        ("two hundred employees", 200),
+        ("somos dos personas", 2),
+        ("somos quince empleados", 15),
+        ("wir sind drei Leute", 3),
+        ("Wir haben zwölf Mitarbeiter.", 12),
+        ("nous sommes cinq salariés", 5),
+        ("une équipe? non, une PME de vingt salariés", 20),
+        ("temos dez funcionários", 10),
+        ("we hebben veertig medewerkers", 40),
+        ("siamo in sette persone", 7),
+        ("a fifty-person firm", 50),
+    ],
+)
+def test_headcount_phrases_and_number_words(text: str, employees: int) -> None:
+    found = company_headcount(text)
+    assert found is not None
+    assert (found.employees, found.vague) == (employees, False)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my team of six analysts needs help",
+        "a data team of 3",
+        "my team of six people",
+        "six of us will join the call",
+        "one of us will reach out",
+        "a six-person data team",
+        "there are 4 of us on the analytics team",
+        "once people see the dashboard they love it",
+        "once staff are trained we roll out",
+        "two people will join the demo",
+        "the ten of us in the BI department",
+    ],
+)
+def test_new_phrases_that_are_not_company_headcount(text: str) -> None:
+    assert find_headcounts(text) == []
+
+
+def test_few_hundred_stays_vague_with_number_words() -> None:
+    found = company_headcount("a few hundred employees")
+    assert found is not None
+    assert (found.employees, found.vague) == (300, True)
+    german = company_headcount("mehrere hundert Mitarbeiter")
+    assert german is not None
+    assert german.vague
+
+
+def test_of_us_span_quotes_the_text() -> None:
+    found = company_headcount("We're a small shop, 9 of us.")
+    assert found is not None
+    assert found.span == "9 of us"
