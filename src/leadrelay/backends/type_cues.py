@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import itertools
 import re
-import unicodedata
 from typing import Any
 
 try:  # the parser moved in Python 3.11; the old name still works with a warning
@@ -18,17 +17,10 @@ try:  # the parser moved in Python 3.11; the old name still works with a warning
 except ImportError:  # pragma: no cover
     import sre_parse  # type: ignore[no-redef]
 
+from leadrelay.text import fold as _fold
+from leadrelay.text import strip_accents as _strip_accents
+
 __all__ = ["CUES", "type_cues"]
-
-
-def _strip_accents(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in text if not unicodedata.combining(c))
-
-
-def _fold(text: str) -> str:
-    lowered = text.lower()
-    return lowered if lowered.isascii() else _strip_accents(lowered)
 
 
 # cue name -> pattern over accent-folded, lowercased text. The prefix before ":" is the type it points at.

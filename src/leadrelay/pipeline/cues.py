@@ -7,6 +7,7 @@ Portuguese, Dutch, Italian, Japanese). Each match is returned with its span so a
 from __future__ import annotations
 
 import contextlib
+import functools
 import re
 from datetime import date, datetime, timedelta
 
@@ -150,9 +151,15 @@ _DEADLINE_CONTEXT = re.compile(
 )
 
 
+@functools.lru_cache(maxsize=32)
+def _words(text: str) -> frozenset[str]:
+    """The words of `text`; cached, since one message is asked about several kinds of cue."""
+    return frozenset(_WORDS.findall(text.lower()))
+
+
 def _first(cues: tuple[_Cue, ...], text: str) -> str | None:
     """The earliest span any of `cues` matches in `text`."""
-    words = frozenset(_WORDS.findall(text.lower()))
+    words = _words(text)
     best: re.Match[str] | None = None
     for cue in cues:
         match = cue.search(text, words)

@@ -9,13 +9,13 @@ problems) are not duplicates. The step keeps its own memory of the stream; the s
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from rapidfuzz import fuzz
 
 from leadrelay.pipeline.records import DedupedLead, Evidence, RoutedLead
+from leadrelay.text import fold as _fold
 
 __all__ = ["DedupeStep", "SeenRequest"]
 
@@ -33,14 +33,6 @@ _SAME_ASK_BY_NAME = 55
 # An identical resubmission is a duplicate whatever it says.
 _IDENTICAL = 97
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-
-
-def _fold(text: str) -> str:
-    text = text.lower()
-    if text.isascii():
-        return text
-    text = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in text if not unicodedata.combining(c))
 
 
 def _ask_words(lead: RoutedLead) -> str:

@@ -8,7 +8,6 @@ cannot raise its own priority. Fit is judged for sales enquiries only, from the 
 from __future__ import annotations
 
 import re
-import unicodedata
 
 from leadrelay.pipeline.cues import (
     deadline_within,
@@ -18,6 +17,7 @@ from leadrelay.pipeline.cues import (
     strip_injection,
 )
 from leadrelay.pipeline.records import ClassifiedLead, Evidence, Fit, Score, ScoredLead, Urgency
+from leadrelay.text import fold as _fold
 from leadrelay.workspace import Workspace
 
 __all__ = ["ScoreStep"]
@@ -30,14 +30,6 @@ _DEADLINE_DAYS = 30
 
 
 _WORD = re.compile(r"\w+")
-
-
-def _fold(text: str) -> str:
-    text = text.lower()
-    if text.isascii():
-        return text
-    text = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in text if not unicodedata.combining(c))
 
 
 class _Terms:
