@@ -123,3 +123,33 @@ def test_calibration_helpers() -> None:
     p = softmax(logits / t)
     assert np.allclose(p.sum(axis=1), 1.0)
     assert ece(np.array([0.95, 0.95]), np.array([True, False])) == pytest.approx(0.45)
+
+
+def test_boundary_families_keep_the_readme_labels(corpus: list[dict[str, Any]]) -> None:
+    from training.corpus import boundaries
+
+    families = [f for group in (boundaries.SALES, boundaries.SUPPORT, boundaries.PARTNERSHIP, boundaries.PRESS,
+                                boundaries.VENDOR, boundaries.RECRUITING, boundaries.STUDENT, boundaries.SPAM,
+                                boundaries.UNKNOWN) for f in group]
+    assert len(families) >= 20 and all(f in FAMILIES for f in families)
+    assert all(f.name.split(".")[0] == f.type for f in families)
+    by_family: dict[str, list[dict[str, Any]]] = {}
+    for item in corpus:
+        by_family.setdefault(item["meta"]["family"], []).append(item)
+    for family in families:
+        items = by_family[family.name]
+        assert len(items) >= 80, family.name
+        assert {i["labels"]["type"] for i in items} == {family.type}
+    # Agency recruiters and executive search are mostly low urgency; native-language buyers are mostly not English.
+    search = Counter(i["labels"]["urgency"] for i in by_family["recruiting.search_firms"])
+    assert search["low"] > search["normal"] and not search["high"]
+    native = Counter(i["meta"]["lang"] for i in by_family["sales.native_language_buyers"])
+    assert native["en"] / sum(native.values()) < 0.3
+    bounces = by_family["unknown.delivery_failures"]
+    assert all(i["from_email"].lower().startswith(("mailer-daemon@", "postmaster@")) for i in bounces)
+
+
+def test_types_stay_balanced(corpus: list[dict[str, Any]]) -> None:
+    counts = summary(corpus)["type"]
+    assert max(counts.values()) / len(corpus) < 0.25
+    assert max(counts.values()) / min(counts.values()) < 5

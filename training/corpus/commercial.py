@@ -115,6 +115,7 @@ SALES = [
                 "Do you have a [non-profit|startup|education] discount? || We'd use it to sync {source} to "
                 "{warehouse}.",
                 "pricing for enterprise plan w/ SSO + {n} sources?",
+                "[how much is it|what does it cost] for [a small team|{n} sources]?", "price per [month|year]?",
             ],
             "de": ["Was kostet der {plan}-Plan bei etwa {n} Konnektoren? || Ziel ist {warehouse}.",
                    "Können Sie uns ein Angebot für {company} schicken? || Wir bräuchten {source} und {source2}."],
@@ -204,7 +205,8 @@ SALES = [
             "en": ["[Interested in|Want to see] [a demo|Cobalt|reverse ETL|CDC replication].",
                    "Demo for our data team please. ||?{source} -> {warehouse}",
                    "We'd like to see the product. || ~{n} data sources.", "Please contact me about {warehouse} ELT.",
-                   "need [ELT|pipelines|a connector] for {source}", "demo", "Looking for a pipeline tool for "
+                   "need [ELT|pipelines|a connector] for {source}", "demo",
+                   "[free trial?|is there a trial?]", "Looking for a pipeline tool for "
                    "{warehouse}.", "Want a trial for [our|the] analytics team."],
             "de": ["Bitte um eine Demo.", "Interesse an Datenintegration nach {warehouse}."],
             "fr": ["Je souhaite une démo.", "Intéressé par la synchronisation {source} vers {warehouse}."],

@@ -42,6 +42,7 @@ class Family:
     forward: float = 0.0  # share forwarded by a colleague from the workspace's own domain
     reply: float = 0.15  # share sent as a reply with quoted history (email only)
     fields: bool = True  # whether form channels get company/job-title fields
+    english: float | None = None  # share written in English (None: the corpus default)
 
 
 def expand(template: str, rng: random.Random, slots: dict[str, Callable[[], str]]) -> str:

@@ -6,7 +6,7 @@ import random
 from collections import Counter
 from typing import Any
 
-from training.corpus import commercial, extra, junk, outreach, people, shared
+from training.corpus import boundaries, commercial, extra, junk, outreach, people, shared
 from training.corpus.engine import LANGS, Draft, Family, add_typos, expand, strip_punctuation
 from training.corpus.slots import (
     COMPANY_SIZES,
@@ -25,10 +25,13 @@ FAMILIES: list[Family] = [
     *outreach.VENDOR, *extra.VENDOR, *outreach.INVESTOR, *extra.INVESTOR, *people.PRESS, *extra.PRESS,
     *people.RECRUITING, *extra.RECRUITING, *people.STUDENT, *extra.STUDENT, *junk.SPAM, *extra.SPAM,
     *junk.UNKNOWN, *extra.UNKNOWN,
+    # Boundary families (see boundaries.py), appended so each type's older families keep their order.
+    *boundaries.SALES, *boundaries.SUPPORT, *boundaries.PARTNERSHIP, *boundaries.PRESS, *boundaries.VENDOR,
+    *boundaries.RECRUITING, *boundaries.STUDENT, *boundaries.SPAM, *boundaries.UNKNOWN,
 ]
 # Items per type; families of a type share it by weight. Sales and support dominate real inboxes.
-TYPE_COUNTS = {"sales": 1900, "support": 1100, "partnership": 650, "press": 650, "recruiting": 550, "vendor": 900,
-               "investor": 550, "student": 550, "spam": 800, "unknown": 950}
+TYPE_COUNTS = {"sales": 2300, "support": 1350, "partnership": 850, "press": 900, "recruiting": 820, "vendor": 1200,
+               "investor": 560, "student": 760, "spam": 1100, "unknown": 1260}
 ENGLISH_SHARE = 0.5
 CHANNEL_MISUSE = 0.07  # people pick whatever form is in front of them
 ALL_CHANNELS = ("web_form", "demo_request", "email", "linkedin", "support_ticket", "chat")
@@ -45,6 +48,10 @@ _NEUTRAL_SUBJECTS = ["Your request", "Meeting next week", "Cobalt update", "Foll
                      "Introduction", "Your inquiry", "Next steps"]
 _ASCII = str.maketrans("éèëäöüçãâíóúñàìòêô", "eeeaoucaaiounaioeo")
 _WEIRD_TLDS = ["xyz", "top", "ru", "info", "biz", "click", "online"]
+# Families whose items are delivery-failure notices: sent by a mail system, not a person.
+BOUNCE_FAMILIES = frozenset({"unknown.bounce", "unknown.delivery_failures"})
+_BOUNCE_NAMES = ["Mail Delivery Subsystem", "Microsoft Outlook", "Mail Delivery System", "MAILER-DAEMON",
+                 "Postmaster"]
 
 
 def _weighted(rng: random.Random, weights: dict[str, float]) -> str:
@@ -53,7 +60,8 @@ def _weighted(rng: random.Random, weights: dict[str, float]) -> str:
 
 
 def _pick_lang(rng: random.Random, family: Family) -> str:
-    if rng.random() < ENGLISH_SHARE or len(family.bodies) == 1:
+    share = ENGLISH_SHARE if family.english is None else family.english
+    if rng.random() < share or len(family.bodies) == 1:
         return "en"
     others = [lang for lang in LANGS if lang != "en" and lang in family.bodies]
     # Spread over all seven languages; a family without a language falls back to English.
@@ -196,17 +204,17 @@ def make_item(rng: random.Random, family: Family) -> Draft:
 
     formal = channel in ("email", "support_ticket") or (channel == "linkedin" and rng.random() < 0.5)
     body_text = " ".join(parts) if rng.random() < 0.5 else "\n\n".join(parts)
-    if family.type in ("unknown",) and family.name in ("unknown.near_empty", "unknown.bounce"):
+    if family.name == "unknown.near_empty" or family.name in BOUNCE_FAMILIES:
         formal = False
     greet_lang = lang if rng.random() < 0.9 else rng.choice(LANGS)
     if (body_text and formal and rng.random() < 0.7) or (body_text and rng.random() < 0.2):
         greeting = expand(rng.choice(shared.GREETINGS[greet_lang]), rng, slots)
         body_text = f"{greeting}\n\n{body_text}" if rng.random() < 0.7 else f"{greeting} {body_text}"
     email = _sender_email(rng, family, person, lang)
-    if family.name == "unknown.bounce":
+    if family.name in BOUNCE_FAMILIES:
         email = rng.choice(["mailer-daemon@googlemail.com", f"postmaster@{person.domain}", "MAILER-DAEMON@"
                             + person.domain])
-    if body_text and formal and family.name != "unknown.bounce":
+    if body_text and formal and family.name not in BOUNCE_FAMILIES:
         if rng.random() < 0.75:
             body_text += "\n\n" + rng.choice(shared.CLOSINGS[greet_lang])
             body_text += "\n" + (person.first if rng.random() < 0.4 else person.name)
@@ -235,7 +243,11 @@ def make_item(rng: random.Random, family: Family) -> Draft:
         subject = expand(rng.choice(subjects), rng, slots)
     else:
         subject = _generic_subject(rng, channel)
-    from_name: str | None = person.name if family.name != "unknown.bounce" else "Mail Delivery Subsystem"
+    from_name: str | None = person.name
+    if family.name == "unknown.bounce":
+        from_name = "Mail Delivery Subsystem"
+    elif family.name in BOUNCE_FAMILIES:
+        from_name = rng.choice(_BOUNCE_NAMES)
     if channel == "linkedin":
         email = None
 

@@ -227,6 +227,19 @@ def _amount(rng: random.Random) -> str:
         rng.choice(["k", "K", ",000", "0,000"])
 
 
+_KEY_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm", "poiuytrewq", "lkjhgfdsa")
+
+
+def _mash(rng: random.Random) -> str:
+    """Keyboard mashing: mostly runs along a keyboard row (which recur), sometimes random letters."""
+    if rng.random() < 0.3:
+        return "".join(rng.choice("qwertyuiopasdfghjklzxcvbnm") for _ in range(rng.randint(4, 10)))
+    row = rng.choice(_KEY_ROWS)
+    start = rng.randrange(len(row) - 3)
+    run = row[start:start + rng.randint(3, 6)]
+    return run * rng.choice([1, 1, 2, 3])
+
+
 def make_slots(rng: random.Random, lang: str, person: Person) -> dict[str, Callable[[], str]]:
     """The slot fillers for one item; fixed person, random everything else."""
     stem = _pick(rng, _STEMS) + _pick(rng, _ENDS)
@@ -273,4 +286,6 @@ def make_slots(rng: random.Random, lang: str, person: Person) -> dict[str, Calla
         "percent": lambda: str(rng.choice([20, 30, 35, 40, 50, 60, 70])),
         "colleague": lambda: _pick(rng, FIRST["en"]),
         "janame": lambda: _pick(rng, JA_NAMES),
+        "mash": lambda: _mash(rng),
+        "mash2": lambda: _mash(rng),
     }
