@@ -121,3 +121,19 @@ def test_the_chain_is_checked_at_start_up(cobalt_pipeline: Pipeline) -> None:
     steps = list(cobalt_pipeline.steps)
     with pytest.raises(ConfigError, match="step 'parse' produces"):
         check_chain([steps[0], steps[2]])
+
+
+def test_a_linkedin_message_inherits_what_the_persons_email_said(cobalt: Workspace) -> None:
+    pipeline = Pipeline.for_workspace(cobalt)
+    pipeline.qualify(event(
+        id="m-1", channel="email", from_name="Tessa Lindgren", from_email="tessa@norrsken-retail.com",
+        subject="ELT for our stores", body="Hi, Norrsken Retail is about 420 people, based in Chicago. We want "
+        "Shopify and NetSuite in Snowflake. Can we see a demo?"))
+    follow_up = pipeline.qualify(event(
+        id="m-2", channel="linkedin", from_name="Tessa Lindgren", received_at="2026-11-05T09:00:00Z",
+        body="Hi! Following up on my email about a demo for Shopify and NetSuite into Snowflake."))
+    assert (follow_up.fields.company, follow_up.fields.team_size, follow_up.fields.country) == (
+        "Norrsken Retail", 420, "US")
+    assert follow_up.owner == "ae-na"
+    assert follow_up.duplicate_of == "m-1"
+    assert any(r.kind == "history" and r.source == "event:m-1" for r in follow_up.reasons)

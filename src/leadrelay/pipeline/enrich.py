@@ -124,6 +124,17 @@ class EnrichStep:
                 contact = self.crm.by_email(sender)
             account, how, score = self._match(lead, facts, site, contact, evidence)
 
+        earlier = None
+        if self._history is not None and not (facts.is_own_domain and not is_intro):
+            earlier = self._history.person(email=sender, name=message.sender_name)
+        if account is None and earlier is not None and earlier.account_id:
+            account = self.crm.account(earlier.account_id)
+            if account is not None:
+                how, score = "history", 1.0
+                evidence.append(Evidence(kind="history", step=self.name, source=f"event:{earlier.event_id}",
+                                         detail=f"the same person wrote before (event {earlier.event_id}), "
+                                                f"matched to {account.name}"))
+
         fields = lead.fields
         updates: dict[str, object] = {}
         stated_size: int | None = None
@@ -156,6 +167,17 @@ class EnrichStep:
                 updates["company"] = guess
                 evidence.append(Evidence(kind="enrichment", step=self.name, source=origin,
                                          detail=f"company {guess!r} guessed from the domain"))
+        if earlier is not None and earlier.fields is not None:
+            # What an earlier message of this person said fills what this one leaves out.
+            known = earlier.fields
+            filled = []
+            for name in ("company", "team_size", "country"):
+                if getattr(fields, name) is None and name not in updates and getattr(known, name) is not None:
+                    updates[name] = getattr(known, name)
+                    filled.append(f"{name.replace('_', ' ')} {getattr(known, name)}")
+            if filled:
+                evidence.append(Evidence(kind="history", step=self.name, source=f"event:{earlier.event_id}",
+                                         detail="from the same person's earlier message: " + "; ".join(filled)))
         if updates:
             fields = Fields(**{**fields.__dict__, **updates})
 

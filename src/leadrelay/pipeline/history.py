@@ -16,6 +16,8 @@ from datetime import UTC, datetime
 from typing import Protocol, runtime_checkable
 
 from leadrelay.pipeline.crm import normalize_email
+from leadrelay.pipeline.records import Fields
+from leadrelay.text import fold
 
 __all__ = ["EventHistory", "History", "HistoryEntry"]
 
@@ -29,6 +31,8 @@ class HistoryEntry:
     account_id: str | None
     received_at: datetime | None
     seq: int = 0  # arrival number within this history
+    name: str | None = None  # the sender's full name, folded, for channels without an address
+    fields: Fields | None = None  # what the decision knew about the sender and the company
 
 
 @runtime_checkable
@@ -36,12 +40,16 @@ class EventHistory(Protocol):
     """Where earlier events are kept: in memory here, a database table in the service."""
 
     def record(self, *, event_id: str, email: str | None, account_id: str | None,
-               received_at: datetime | None) -> None:
+               received_at: datetime | None, name: str | None = None, fields: Fields | None = None) -> None:
         """Remember one decided event."""
         ...
 
     def lookup(self, *, email: str | None, account_id: str | None) -> tuple[str, ...]:
         """Ids of earlier events from this email or this account, oldest first."""
+        ...
+
+    def person(self, *, email: str | None, name: str | None) -> HistoryEntry | None:
+        """The latest earlier event of this person: by address, or by full name when there is none."""
         ...
 
 
@@ -59,6 +67,7 @@ class History:
         self._max = max_per_key
         self._by_email: dict[str, deque[HistoryEntry]] = {}
         self._by_account: dict[str, deque[HistoryEntry]] = {}
+        self._by_name: dict[str, HistoryEntry] = {}
         self._seen: set[str] = set()
 
     def __len__(self) -> int:
@@ -71,15 +80,18 @@ class History:
         entries.append(entry)
 
     def record(self, *, event_id: str, email: str | None, account_id: str | None,
-               received_at: datetime | None) -> None:
+               received_at: datetime | None, name: str | None = None, fields: Fields | None = None) -> None:
         """Remember one decided event; recording the same id again is ignored."""
         if not event_id:
             raise ValueError("event_id is required")
         if event_id in self._seen:
             return  # a retried event must not become its own predecessor
         key = normalize_email(email)
-        entry = HistoryEntry(event_id, key, account_id or None, received_at, len(self._seen))
+        name_key = person_name_key(name)
+        entry = HistoryEntry(event_id, key, account_id or None, received_at, len(self._seen), name_key, fields)
         self._seen.add(event_id)
+        if name_key:
+            self._by_name[name_key] = entry
         if key:
             self._append(self._by_email, key, entry)
         if account_id:
@@ -108,6 +120,28 @@ class History:
     def lookup(self, *, email: str | None, account_id: str | None) -> tuple[str, ...]:
         """Ids of earlier events from this email or this account, oldest first."""
         return tuple(e.event_id for e in self.entries(email=email, account_id=account_id))
+
+
+    def person(self, *, email: str | None, name: str | None) -> HistoryEntry | None:
+        """The latest earlier event of this person: by address, or by full name when there is none.
+
+        A name alone identifies someone only on channels without an address (a LinkedIn message after
+        an email); two words at least, and an entry with another address is someone else.
+        """
+        key = normalize_email(email)
+        if key:
+            entries = self._by_email.get(key)
+            return entries[-1] if entries else None
+        name_key = person_name_key(name)
+        return self._by_name.get(name_key) if name_key else None
+
+
+def person_name_key(name: str | None) -> str | None:
+    """A full name folded for matching ("Renée  Castellano" -> "renee castellano"); None for one word."""
+    if not name:
+        return None
+    words = fold(name).replace(".", " ").split()
+    return " ".join(words) if len(words) >= 2 else None
 
 
 def _seq(entry: HistoryEntry) -> int:

@@ -152,7 +152,8 @@ class Pipeline:
         lead: DedupedLead = record
         decision = self._decision(lead)
         self.history.record(event_id=event.id, email=lead.message.sender_email,
-                            account_id=decision.account_id, received_at=event.received_at)
+                            account_id=decision.account_id, received_at=event.received_at,
+                            name=lead.message.sender_name, fields=decision.fields)
         return decision
 
     def qualify_all(self, events: Iterable[Event]) -> Iterator[Decision]:
