@@ -213,3 +213,20 @@ def test_only_statements_are_explicit(text: str, code: str) -> None:
     found = geo.stated_countries(text)
     assert found[0][0] == code
     assert found[0][2] is True
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [("We are based in the US.", "US"), ("Greetings from the UK!", "GB"), ("We're in The Hague.", "NL")],
+)
+def test_the_before_a_country_code_or_city(text: str, code: str) -> None:
+    assert geo.stated_countries(text)[0][0] == code
+
+
+def test_modifier_is_kept_in_the_span() -> None:
+    assert geo.stated_countries("We are based in central Ohio.") == [("US", "based in central Ohio", True)]
+
+
+@pytest.mark.parametrize("text", ["Thanks, Ohio team!", "in the UKG suite", "We only use Snowflake.", "IT only"])
+def test_comma_region_and_only_need_a_place(text: str) -> None:
+    assert geo.stated_countries(text) == []

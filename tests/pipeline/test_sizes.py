@@ -133,6 +133,7 @@ def test_span_quotes_the_original_text() -> None:
         ("we hebben veertig medewerkers", 40),
         ("siamo in sette persone", 7),
         ("a fifty-person firm", 50),
+        ("two hundred and fifty employees", 250),
     ],
 )
 def test_headcount_phrases_and_number_words(text: str, employees: int) -> None:

@@ -238,6 +238,8 @@ _NOT_COMPANY_SITES = frozenset({
 })
 _ADDRESS_LINE_RE = re.compile(r"\d|,|·|\|")
 _DROPDOWN_DEFAULTS = frozenset({"AF", "AX", "AL"})  # first entries of country dropdowns: bots pick them
+# Independent kinds of concrete country evidence; "form" is the dropdown itself (it backs its own value).
+_VOTING_GROUPS = frozenset({"form", "location", "statement", "address", "phone", "domain"})
 
 
 @dataclass(frozen=True)
@@ -247,6 +249,7 @@ class _Candidate:
     value: str
     strength: int
     evidence: Evidence
+    group: str = ""  # the independent kind of source, for country votes ("statement", "phone", "domain")
 
 
 def is_gibberish(value: str) -> bool:
@@ -426,6 +429,33 @@ def _shorten(sentence: str, limit: int = _USE_CASE_MAX) -> str:
 
 def _band(size: int) -> int:
     return sum(size >= edge for edge in (11, 50, 200, 1000, 5000))
+
+
+def _country_vote(form: _Candidate, candidates: list[_Candidate]) -> tuple[str, list[Evidence]] | None:
+    """Another country when two or more independent concrete sources agree on it against the form.
+
+    One stray source (a roaming phone, a .co.uk agency domain) does not beat what the sender chose; two
+    kinds that agree (a statement and a phone prefix, an address and a ccTLD) do, unless as many kinds
+    back the form. Several phones or two ccTLDs of one domain count once: they are one kind of source.
+    """
+    support = {c.group for c in candidates if c.value == form.value and c.group in _VOTING_GROUPS}
+    against: dict[str, dict[str, _Candidate]] = {}
+    for candidate in candidates:
+        if candidate.value != form.value and candidate.group in _VOTING_GROUPS:
+            groups = against.setdefault(candidate.value, {})
+            if candidate.group not in groups or candidate.strength > groups[candidate.group].strength:
+                groups[candidate.group] = candidate
+    if not against:
+        return None
+    code, groups = max(against.items(), key=lambda item: (len(item[1]), max(c.strength for c in item[1].values())))
+    if len(groups) < 2 or len(groups) <= len(support):
+        return None
+    voters = sorted(groups.values(), key=lambda c: -c.strength)
+    names = ", ".join(f"{c.group} ({c.evidence.source})" for c in voters)
+    rule = Evidence(kind="rule", step=_STEP, source="rule:extract.country-vote",
+                    detail=f"country {code} over the form's {form.value} ({form.evidence.span}): {len(groups)} "
+                           f"independent sources agree on {code}: {names}")
+    return code, [voters[0].evidence, *(c.evidence for c in voters[1:]), rule]
 
 
 def _roles_at(text: str, low: str) -> list[tuple[str, str, str]]:
@@ -742,52 +772,57 @@ class LocalFieldExtractor:
                  note: str) -> tuple[str | None, list[Evidence]]:
         candidates: list[_Candidate] = []
 
-        def add(code: str | None, strength: int, kind: _Kind, detail: str, span: str, source: str) -> None:
+        def add(code: str | None, strength: int, kind: _Kind, detail: str, span: str, source: str,
+                group: str = "") -> None:
             if code and len(code) == 2:
                 candidates.append(_Candidate(code, strength, Evidence(
-                    kind=kind, step=_STEP, detail=f"country {code} {detail}", span=span[:200], source=source)))
+                    kind=kind, step=_STEP, detail=f"country {code} {detail}", span=span[:200], source=source),
+                    group))
 
         hit = _form_get(form, _COUNTRY_KEYS)
         if hit:
             add(geo.country_code(hit[1]) or geo.place_country(hit[1]), 100, "form", "from the form", hit[1],
-                f"form:{hit[0]}")
+                f"form:{hit[0]}", "form")
         hit = _form_get(form, _LOCATION_KEYS)
         if hit:
-            add(geo.place_country(hit[1]), 95, "form", "from the profile location", hit[1], f"form:{hit[0]}")
+            add(geo.place_country(hit[1]), 95, "form", "from the profile location", hit[1], f"form:{hit[0]}",
+                "location")
         for source, body, strength in (("text", f"{message.subject}\n{text}", 90), ("forwarded_note", note, 85)):
             for code, span, explicit in geo.stated_countries(body):
                 if explicit:
-                    add(code, strength, "text", "stated in the text", span, source)
+                    add(code, strength, "text", "stated in the text", span, source, "statement")
                 else:
                     add(code, 40, "text", "from a place named in the text", span, source)
         signature = message.signature
         if signature:
             if signature.address:
                 address_code = geo.postcode_country(signature.address) or geo.place_country(signature.address)
-                add(address_code, 70, "text", "from the signature address", signature.address, "signature")
+                add(address_code, 70, "text", "from the signature address", signature.address, "signature",
+                    "address")
             # Address-like lines only (a number or separators), when the parser found no address.
             lines = [] if signature.address else [
                 line for line in signature.text.splitlines()[1:8] if _ADDRESS_LINE_RE.search(line)]
             for line in lines[:4]:
                 line_code = geo.postcode_country(line) or geo.place_country(line)
                 if line_code:
-                    add(line_code, 65, "text", "from a signature line", line.strip(), "signature")
+                    add(line_code, 65, "text", "from a signature line", line.strip(), "signature", "address")
                     break
             if signature.phone:
                 add(geo.phone_country(signature.phone), 50, "text", "from the signature phone prefix",
-                    signature.phone, "phone")
+                    signature.phone, "phone", "phone")
         hit = _form_get(form, _PHONE_KEYS)
         if hit:
-            add(geo.phone_country(hit[1]), 50, "form", "from the phone prefix", hit[1], f"form:{hit[0]}")
+            add(geo.phone_country(hit[1]), 50, "form", "from the phone prefix", hit[1], f"form:{hit[0]}", "phone")
         for code, number in geo.phone_countries_in_text(text)[:3]:
-            add(code, 45, "text", "from a phone prefix in the text", number, "phone")
+            add(code, 45, "text", "from a phone prefix in the text", number, "phone", "phone")
         if message.sender_email:
             add(geo.email_country(message.sender_email), 30, "rule", "from the email ccTLD", message.sender_email,
-                "email-cctld")
+                "email-cctld", "domain")
         hit = _form_get(form, _WEBSITE_KEYS)
         if hit:
             domain = normalize_domain(hit[1])
-            add(geo.tld_country(domain or ""), 28, "rule", "from the website ccTLD", hit[1], "website-cctld")
+            add(geo.tld_country(domain or ""), 28, "rule", "from the website ccTLD", hit[1], "website-cctld",
+                "domain")
         hit = _form_get(form, _IP_LOCATION_KEYS)
         if hit:
             add(geo.place_country(hit[1]), 15, "form", "from the visitor's IP location", hit[1], f"form:{hit[0]}")
@@ -808,6 +843,10 @@ class LocalFieldExtractor:
             ranked.append((strength, candidate))
         ranked.sort(key=lambda pair: -pair[0])
         best = ranked[0][1]
+        if ranked[0][0] == 100 and best.group == "form":
+            voted = _country_vote(best, candidates)
+            if voted:
+                return voted
         evidence = [best.evidence]
         rivals = [(s, c) for s, c in ranked[1:] if c.value != best.value and (s >= 30 or s != c.strength)]
         if rivals:

@@ -211,6 +211,16 @@ _REGIONS: dict[str, str] = {
                      "toscana"], "IT"),
     **dict.fromkeys(["noord-holland", "zuid-holland", "noord-brabant", "gelderland", "randstad"], "NL"),
     **dict.fromkeys(["ile de france"], "FR"),
+    **dict.fromkeys(["midwest", "the midwest", "pacific northwest", "new england", "socal", "norcal",
+                     "southern california", "northern california", "upstate new york", "tri-state area",
+                     "washington"], "US"),
+    **dict.fromkeys(["atlantic canada", "greater toronto area", "western canada"], "CA"),
+    **dict.fromkeys(["midlands", "east midlands", "west midlands", "yorkshire", "north yorkshire",
+                     "west yorkshire", "south yorkshire", "lancashire", "greater london", "greater manchester",
+                     "merseyside", "east anglia", "home counties", "cornwall", "devon", "surrey", "essex",
+                     "sussex", "west sussex", "east sussex", "hampshire", "berkshire", "oxfordshire",
+                     "cambridgeshire", "cheshire", "northumberland", "cumbria", "scottish highlands",
+                     "tyneside", "teesside"], "GB"),
 }
 
 # Two-letter US state and Canadian province abbreviations: only trusted inside an address part
@@ -325,7 +335,6 @@ def _tables() -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
             head = name.split(",")[0].split(" (")[0]
             countries.setdefault(normalize_place(head), code)
         countries.setdefault(code.casefold(), code)
-        countries.setdefault(country.alpha_3.casefold(), code)
     for alias, code in _ALIASES.items():
         countries[normalize_place(alias)] = code
     # Corrections where a translation head collides with a more common meaning.
@@ -340,16 +349,25 @@ def _tables() -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
     return countries, cities, regions
 
 
+@cache
+def _alpha3() -> dict[str, str]:
+    """Three-letter codes ("deu" -> "DE"): trusted in a form's country field only, never in free text,
+    where "MAR", "CAN", "PER" and "SWE" are a month, a verb, a word and a job title far more often."""
+    return {country.alpha_3.casefold(): country.alpha_2 for country in pycountry.countries}
+
+
 def load() -> None:
     """Build the lookup tables now rather than on the first call."""
     _tables()
+    _alpha3()
 
 
 def country_code(text: str) -> str | None:
     """The ISO 3166-1 alpha-2 code of a country name or code in any handled language, else None."""
     if not text or len(text) > 80:
         return None
-    return _tables()[0].get(normalize_place(text))
+    key = normalize_place(text)
+    return _tables()[0].get(key) or (_alpha3().get(key) if len(key) == 3 else None)
 
 
 def city_country(text: str) -> str | None:
@@ -505,10 +523,28 @@ _PLACE_RE = re.compile(_PLACE)
 _BASED_RE = re.compile(rf"{_PLACE.replace('{0,3}', '{0,2}')}-(?i:based|headquartered)\b")
 # Weaker: a known place after an ordinary preposition ("our team in Lyon", "aus Hamburg").
 _PREPOSITIONS = ("in", "from", "aus", "uit", "vanuit", "depuis", "desde", "da", "à", "en", "em", "na", "no", "a",
-                 "te", "of", "au", "aux", "di", "im", "nach")
-_PREPS = "|".join(sorted(_PREPOSITIONS, key=len, reverse=True))
+                 "te", "of", "au", "aux", "di", "im", "nach", "across", "throughout", "near")
 # Starts with a whitespace class so the regex engine skips ahead fast; the text gets a leading space.
-_PREP_PLACE_RE = re.compile(rf"[\s(](?P<prep>{_PREPS}|{_PREPS.title()})\s+(?=[{_UPPER}])")
+# A lower-case word between the preposition and the place ("in central Ohio", "in the Midlands").
+_MODIFIERS = ("the", "central", "northern", "southern", "eastern", "western", "upstate", "downstate", "rural",
+              "greater", "north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest",
+              "north-east", "north-west", "south-east", "south-west", "coastal", "downtown", "suburban", "mid",
+              "inner", "outer", "metro")
+# Both as tries, with capitalised variants: a plain alternation under (?i:) costs half again as much.
+_PREP_WORDS = word_pattern({*_PREPOSITIONS, *(p.title() for p in _PREPOSITIONS)})
+_MOD_WORDS = word_pattern({*_MODIFIERS, *(m[:1].upper() + m[1:] for m in _MODIFIERS)})
+_PREP_PLACE_RE = re.compile(rf"[\s(](?P<prep>{_PREP_WORDS})\s+(?P<mod>{_MOD_WORDS}[ \t-]+)?(?=[{_UPPER}])")
+# "Toronto, Ontario", "Columbus, Ohio": a capitalised word, a comma and a region name.
+_COMMA_REGION_RE = re.compile(", (?P<region>" + word_pattern(
+    name.title() for name, code in _REGIONS.items() if code in ("US", "CA", "GB", "AU") and len(name) > 3
+) + r")(?![\w-])")
+_CODE_AFTER_THE_RE = re.compile(r"(?:U\.S\.A\.|U\.S\.|U\.K\.|USA|US|UK|UAE)(?!\w|\.\w)")
+_NOT_PLACE_WORDS = frozenset({"thanks", "thank", "hi", "hello", "hey", "dear", "regards", "cheers", "best", "yes",
+                              "no", "ok", "okay", "sorry", "well", "so", "also", "however", "and", "or", "but",
+                              "team", "folks", "all", "everyone"})
+# "(UK only)", "US-only", "Germany only": where the sender is or serves.
+# Matched on a short window that ends at "only": scanning the whole text costs ten times more.
+_ONLY_RE = re.compile(rf"(?<![\w.])(?P<place>[{_UPPER}][\w.]*(?: [{_UPPER}]\w*)?)[- ]$")
 _ADJECTIVES: dict[str, str] = {
     "american": "US", "us": "US", "u.s.": "US", "canadian": "CA", "british": "GB", "uk": "GB",
     "english": "GB",
@@ -618,24 +654,56 @@ def stated_countries(text: str) -> list[tuple[str, str, bool]]:
     # A capitalised word right after a preposition that starts a known place: "in Munich", "aus Hamburg".
     for prep in _PREP_PLACE_RE.finditer(" " + text):
         start = prep.end() - 1
-        place = _PLACE_RE.match(text, start)
-        hit = _resolve_place(place.group("place")) if place else None
+        head = prep.start("mod") - 1 if prep.group("mod") else start
+        hit = None
+        # "in North Carolina": the capitalised modifier may be part of the name; try it first.
+        for place_start in ((head, start) if head != start and text[head:head + 1].isupper() else (start,)):
+            place = _PLACE_RE.match(text, place_start)
+            hit = _resolve_place(place.group("place")) if place else None
+            if hit:
+                break
+        if not hit and prep.group("mod") and prep.group("mod").strip().casefold() == "the":
+            # "in the US", "from the UK": with "the", the two letters are the country, not Italy or LA.
+            code_word = _CODE_AFTER_THE_RE.match(text, start)
+            hit = (_ALIASES[code_word.group(0).casefold()], code_word.group(0)) if code_word else None
         if not hit:
             continue
-        window = lower[max(0, start - 40):start]
+        window = lower[max(0, head - 40):head]
         trigger = _EXPLICIT_END_RE.search(window)
+        words = text[head:start] + hit[1] if place_start == start else hit[1]  # keep "central" in the span
         if trigger:
-            explicit.append((hit[0], text[start - len(window) + trigger.start():start].lstrip(" ,.;(") + hit[1],
-                             True))
+            explicit.append((hit[0], text[head - len(window) + trigger.start():head].lstrip(" ,.;(") + words, True))
         else:
-            mentions.append((hit[0], f"{prep.group('prep')} {hit[1]}", False))
+            mentions.append((hit[0], f"{prep.group('prep')} {words}", False))
+    if ", " in text:
+        for region in _COMMA_REGION_RE.finditer(text):
+            before = text[max(0, region.start() - 30):region.start()].split()
+            # Only after a capitalised place word ("Toronto, Ontario"), not "Thanks, Ohio team".
+            if before and before[-1][:1].isupper() and before[-1].isalpha() and (
+                before[-1].casefold() not in _NOT_PLACE_WORDS):
+                code = _tables()[2].get(normalize_place(region.group("region")))
+                if code:
+                    mentions.append((code, f"{before[-1]}, {region.group('region')}", False))
+    for index in _find_all(lower, "only")[:5] if "only" in lower else ():
+        if lower[index + 4:index + 5].isalnum():
+            continue
+        window = text[max(0, index - 30):index]
+        only = _ONLY_RE.search(window)
+        if not only:
+            continue
+        place = only.group("place")
+        code = _part_country(place) or (_code_part_country(place) if place in ("UK", "US") else None)
+        if not code and " " in place:
+            code = _part_country(place.split()[-1])
+        if code:
+            explicit.append((code, f"{only.group(0)}{text[index:index + 4]}", True))
     if "-based" in lower or "-headquartered" in lower:
         for match in _BASED_RE.finditer(text):
             words = match.group("place").split()
             # "our Munich-based team": the place is the last words before "-based".
             for size in range(1, min(len(words), 3) + 1):
                 phrase = " ".join(words[-size:])
-                code = place_country(phrase) or (country_code(phrase) if phrase.isupper() else None)
+                code = place_country(phrase)
                 if code:
                     explicit.append((code, phrase + match.group(0)[match.end("place") - match.start():], True))
                     break
