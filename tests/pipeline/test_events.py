@@ -23,7 +23,6 @@ def test_reads_events_and_drops_labels() -> None:
         ("[1, 2]", "must be a JSON object"),
         ('{"id": "e1", "channel": "fax", "body": "x"}', "channel"),
         ('{"channel": "email", "body": "x"}', "id"),
-        ('{"id": "e1", "channel": "email"}', "needs raw_email"),
         ('{"id": "e1", "channel": "chat", "fields": "company=Acme"}', "fields"),
     ],
 )
@@ -38,3 +37,9 @@ def test_bad_lines_name_the_line_and_the_problem(line: str, message: str) -> Non
 def test_parse_event_rejects_non_objects() -> None:
     with pytest.raises(EventError):
         parse_event("a string")
+
+
+def test_an_empty_email_is_still_an_event() -> None:
+    # Someone really did send a blank email: it is kept and goes to a person, not refused.
+    event = parse_event({"id": "e1", "channel": "email", "from_email": "a@b.com", "subject": "", "body": ""})
+    assert event.body == ""

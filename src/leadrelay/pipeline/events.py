@@ -42,8 +42,6 @@ def parse_event(data: object) -> Event:
             f"{'.'.join(str(p) for p in err['loc']) or 'event'}: {err['msg']}" for err in exc.errors()
         )
         raise EventError(problems) from exc
-    if event.channel == "email" and not (event.raw_email or event.body or event.subject):
-        raise EventError("an email event needs raw_email, or a body or subject")
     return event
 
 
