@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from leadrelay.errors import WorkspaceError
 from leadrelay.pipeline.records import TYPES, Action, CrmAccount, CrmContact
 
-__all__ = ["Owner", "Workspace", "WorkspaceConfig", "load_workspace"]
+__all__ = ["FormConfig", "Owner", "Workspace", "WorkspaceConfig", "load_workspace"]
 
 _COUNTRY_KEYWORDS = {"served", "other"}
 
@@ -102,8 +102,15 @@ class ActionOwner(_Config):
     escalate_on_high_urgency: bool = False
 
 
+UrgencyName = Literal["high", "normal", "low"]
+
+
+def _high_only() -> list[UrgencyName]:
+    return ["high"]
+
+
 class EscalateConfig(_Config):
-    urgency: list[Literal["high", "normal", "low"]] = Field(default_factory=lambda: ["high"])
+    urgency: list[UrgencyName] = Field(default_factory=_high_only)
     min_employees: int | None = None
 
 
@@ -153,6 +160,38 @@ class CrmFiles(_Config):
     owners: str = "owners.csv"
 
 
+_FORM_TARGETS = ("from_email", "from_name", "subject", "body", "ignore")
+
+
+class FormConfig(_Config):
+    """One HTML form posting to ``/intake/forms/{form_id}``: where its fields go and who may post it."""
+
+    channel: Literal["web_form", "demo_request", "support_ticket", "chat"] = "web_form"
+    # posted field name -> from_email, from_name, subject, body, ignore, or fields.NAME (renamed form field);
+    # unmapped fields are kept in the event's `fields` under their own name.
+    fields: dict[str, str] = Field(default_factory=dict)
+    redirect: str | None = None  # answer 303 to this URL (a thank-you page) instead of JSON
+    # A key the form's HTML carries in a hidden field: it ties posts to this form but is visible in the page.
+    secret: str | None = None
+    secret_field: str = "_secret"
+    # When set, a post must come from one of these origins (the browser's Origin, else Referer header).
+    allowed_origins: list[str] = Field(default_factory=list)
+
+    @field_validator("fields")
+    @classmethod
+    def _targets(cls, value: dict[str, str]) -> dict[str, str]:
+        for name, target in value.items():
+            if target not in _FORM_TARGETS and not (target.startswith("fields.") and len(target) > 7):
+                raise ValueError(f"field {name!r} maps to {target!r}; use one of {', '.join(_FORM_TARGETS)} "
+                                 "or fields.NAME")
+        return value
+
+    @field_validator("allowed_origins")
+    @classmethod
+    def _origins(cls, value: list[str]) -> list[str]:
+        return [o.strip().rstrip("/").lower() for o in value]
+
+
 class WorkspaceConfig(_Config):
     """The contents of ``workspace.yaml``."""
 
@@ -165,6 +204,7 @@ class WorkspaceConfig(_Config):
     duplicates: DuplicatesConfig = Field(default_factory=DuplicatesConfig)
     crm: CrmFiles = Field(default_factory=CrmFiles)
     backends: BackendsConfig = Field(default_factory=BackendsConfig)
+    forms: dict[str, FormConfig] = Field(default_factory=dict)
 
 
 @dataclass(frozen=True)

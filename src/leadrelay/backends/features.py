@@ -250,9 +250,8 @@ def _text_tokens(text: str, out: list[str]) -> list[str]:
 def _buckets(tokens: list[str] | tuple[str, ...]) -> dict[int, str]:
     get = _BUCKET_CACHE.get
     unique = list(dict.fromkeys(tokens))
-    found = [get(t) for t in unique]
-    if None in found:
-        found = [b if b is not None else _bucket(t) for b, t in zip(found, unique, strict=True)]
+    cached = [get(t) for t in unique]
+    found = [b if b is not None else _bucket(t) for b, t in zip(cached, unique, strict=True)]
     return dict(zip(found, unique, strict=True))
 
 

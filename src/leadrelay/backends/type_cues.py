@@ -13,9 +13,9 @@ import re
 from typing import Any
 
 try:  # the parser moved in Python 3.11; the old name still works with a warning
-    from re import _parser as sre_parse  # type: ignore[attr-defined]
+    from re import _parser as sre_parse  # type: ignore[attr-defined,unused-ignore]
 except ImportError:  # pragma: no cover
-    import sre_parse  # type: ignore[no-redef]
+    import sre_parse  # type: ignore[no-redef,unused-ignore]
 
 from leadrelay.text import fold as _fold
 from leadrelay.text import strip_accents as _strip_accents

@@ -43,9 +43,8 @@ def _ask_words(lead: RoutedLead) -> str:
 
 def _person_key(lead: RoutedLead) -> tuple[str | None, str | None]:
     email = (lead.message.sender_email or "").lower() or None
-    name = _fold(lead.message.sender_name or "").strip()
-    name = " ".join(name.replace(".", " ").split()) or None
-    return email, name
+    folded = _fold(lead.message.sender_name or "").strip()
+    return email, " ".join(folded.replace(".", " ").split()) or None
 
 
 @dataclass(frozen=True)

@@ -688,15 +688,16 @@ def stated_countries(text: str) -> list[tuple[str, str, bool]]:
         if lower[index + 4:index + 5].isalnum():
             continue
         window = text[max(0, index - 30):index]
-        only = _ONLY_RE.search(window)
-        if not only:
+        only_match = _ONLY_RE.search(window)
+        if not only_match:
             continue
-        place = only.group("place")
-        code = _part_country(place) or (_code_part_country(place) if place in ("UK", "US") else None)
-        if not code and " " in place:
-            code = _part_country(place.split()[-1])
+        only_place: str = only_match.group("place")
+        code = _part_country(only_place) or (
+            _code_part_country(only_place) if only_place in ("UK", "US") else None)
+        if not code and " " in only_place:
+            code = _part_country(only_place.split()[-1])
         if code:
-            explicit.append((code, f"{only.group(0)}{text[index:index + 4]}", True))
+            explicit.append((code, f"{only_match.group(0)}{text[index:index + 4]}", True))
     if "-based" in lower or "-headquartered" in lower:
         for match in _BASED_RE.finditer(text):
             words = match.group("place").split()

@@ -10,7 +10,7 @@ import itertools
 import logging
 import time
 import typing
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -67,7 +67,7 @@ def check_chain(steps: list[Step]) -> None:
 class StepTimings:
     """Time spent per step and how many events failed where, for the monitor and benchmarks."""
 
-    seconds: Counter[str] = field(default_factory=Counter)
+    seconds: defaultdict[str, float] = field(default_factory=lambda: defaultdict(float))
     failures: Counter[str] = field(default_factory=Counter)
     events: int = 0
 
