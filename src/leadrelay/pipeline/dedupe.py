@@ -8,6 +8,7 @@ problems) are not duplicates. The step keeps its own memory of the stream; the s
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -35,10 +36,29 @@ _IDENTICAL = 97
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
-def _ask_words(lead: RoutedLead) -> str:
-    message = lead.message
-    text = _fold(f"{message.subject} {message.text} {lead.fields.use_case or ''}")
-    return " ".join(sorted({w for w in _WORD.findall(text) if w not in _STOP}))
+class _Ask:
+    """What a request says, folded for comparison only when someone else's request needs it.
+
+    Most events have no earlier event from the same person, so the work is done lazily; the object
+    holds references to strings the lead already has, not copies.
+    """
+
+    def __init__(self, lead: RoutedLead) -> None:
+        message = lead.message
+        event = message.event
+        self._ask_parts = (message.subject, message.text, lead.fields.use_case or "")
+        self._payload_parts = (event.subject or "", event.body or message.text, event.fields)
+
+    @functools.cached_property
+    def words(self) -> str:
+        text = _fold(" ".join(self._ask_parts))
+        return " ".join(sorted({w for w in _WORD.findall(text) if w not in _STOP}))
+
+    @functools.cached_property
+    def payload(self) -> str:
+        subject, body, fields = self._payload_parts
+        form = " ".join(f"{k}={v}" for k, v in sorted(fields.items()))
+        return _fold(f"{subject} {body} {form}")[:2000]
 
 
 def _person_key(lead: RoutedLead) -> tuple[str | None, str | None]:
@@ -58,8 +78,7 @@ class SeenRequest:
     company: str | None
     type: str
     received_at: datetime | None
-    ask: str
-    payload: str
+    ask: _Ask
 
 
 class DedupeStep:
@@ -89,11 +108,10 @@ class DedupeStep:
             The lead with `duplicate_of` set to the first event of the request it repeats (or None).
         """
         email, name = _person_key(lead)
-        ask = _ask_words(lead)
-        payload = _payload(lead)
+        ask = _Ask(lead)
         company = _fold(lead.fields.company or "") or None
         received = lead.message.event.received_at
-        original = self._find(email, name, company, lead.classification.type, received, ask, payload)
+        original = self._find(email, name, company, lead.classification.type, received, ask)
         evidence = lead.evidence
         if original is not None:
             evidence = (*evidence, Evidence(
@@ -103,7 +121,7 @@ class DedupeStep:
         seen = SeenRequest(
             event_id=lead.message.event.id, root_id=original.root_id if original else lead.message.event.id,
             email=email, name=name, company=company, type=lead.classification.type,
-            received_at=received, ask=ask, payload=payload,
+            received_at=received, ask=ask,
         )
         if email:
             self._by_email.setdefault(email, []).append(seen)
@@ -114,7 +132,7 @@ class DedupeStep:
         )
 
     def _find(self, email: str | None, name: str | None, company: str | None, kind: str,
-              received: datetime | None, ask: str, payload: str) -> SeenRequest | None:
+              received: datetime | None, ask: _Ask) -> SeenRequest | None:
         candidates: list[tuple[SeenRequest, int]] = []
         if email:
             candidates.extend((seen, _SAME_ASK_BY_EMAIL) for seen in self._by_email.get(email, ()))
@@ -130,19 +148,14 @@ class DedupeStep:
         for seen, threshold in reversed(candidates):
             if received and seen.received_at and abs(received - seen.received_at) > self._window:
                 continue
-            if payload and seen.payload and fuzz.ratio(payload, seen.payload) >= _IDENTICAL:
+            if ask.payload and seen.ask.payload and fuzz.ratio(ask.payload, seen.ask.payload) >= _IDENTICAL:
                 return seen
             # A support ticket is not the same request as a sales enquiry; and an automatic reply or a
             # bounce repeats nobody's request.
             if seen.type != kind or kind == "unknown":
                 continue
-            if ask and seen.ask and fuzz.token_set_ratio(ask, seen.ask) >= threshold:
+            if ask.words and seen.ask.words and fuzz.token_set_ratio(ask.words, seen.ask.words) >= threshold:
                 return seen
         return None
 
-
-def _payload(lead: RoutedLead) -> str:
-    event = lead.message.event
-    form = " ".join(f"{k}={v}" for k, v in sorted(event.fields.items()))
-    return _fold(f"{event.subject or ''} {event.body or lead.message.text} {form}")[:2000]
 
