@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 __all__ = ["QueueKind", "Settings"]
@@ -51,6 +51,28 @@ class Settings(BaseSettings):
     # process) and re-enqueued by the sweeper; re-running is safe because decisions are idempotent.
     stalled_after_s: float = Field(default=300.0, gt=0)
     sweep_interval_s: float = Field(default=30.0, gt=0)
+
+    # Intake channels (docs/channels.md). A provider webhook whose secret is unset answers 404.
+    email_max_bytes: int = Field(default=5_000_000, ge=1_024)  # one raw RFC 822 message, any channel
+    mailgun_signing_key: SecretStr | None = None  # the domain's HTTP webhook signing key
+    mailgun_max_age_s: int = Field(default=300, ge=1)  # older signed timestamps are refused (replays)
+    sendgrid_secret: SecretStr | None = None  # in the Inbound Parse URL path, or as the basic-auth password
+    zendesk_signing_secret: SecretStr | None = None  # when unset, the Zendesk webhook needs a bearer token
+    zendesk_max_age_s: int = Field(default=300, ge=1)
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = Field(default=2525, ge=0, le=65535)
+    # Recipient domains `leadrelay smtp` accepts mail for; empty means the workspace company's domains.
+    smtp_domains: list[str] = Field(default_factory=list)
+    imap_host: str = "127.0.0.1"
+    imap_port: int | None = Field(default=None, ge=1, le=65535)  # None: 993 with ssl, else 143
+    imap_security: Literal["ssl", "starttls", "none"] = "ssl"
+    imap_user: str | None = None
+    imap_password: SecretStr | None = None
+    imap_mailbox: str = "INBOX"
+    imap_move_to: str | None = None  # move stored messages here instead of only flagging them \Seen
+    imap_batch: int = Field(default=100, ge=1, le=10_000)  # messages per poll
+    imap_poll_interval_s: float = Field(default=60.0, gt=0)
+    imap_timeout_s: float = Field(default=30.0, gt=0)
 
     @model_validator(mode="after")
     def _queue_needs_url(self) -> Settings:

@@ -6,7 +6,7 @@ from fastapi import FastAPI
 from sqlalchemy import Engine
 
 from leadrelay import __version__
-from leadrelay.api import events, health, leads
+from leadrelay.api import channels, events, health, leads
 from leadrelay.api.deps import Services
 from leadrelay.api.errors import RequestIdMiddleware, install_error_handlers
 from leadrelay.config import Settings
@@ -40,4 +40,5 @@ def create_app(settings: Settings, *, engine: Engine | None = None, queue: JobQu
     app.include_router(health.router)
     app.include_router(events.router)
     app.include_router(leads.router)
+    app.include_router(channels.router)
     return app

@@ -14,6 +14,7 @@ import typer
 
 from leadrelay.cli import evaluate, qualify, service, workspace
 from leadrelay.errors import LeadRelayError
+from leadrelay.intake import imap, smtp
 
 __all__ = ["app", "main"]
 
@@ -30,6 +31,8 @@ app.command("qualify")(qualify.qualify_command)
 app.command("eval")(evaluate.eval_command)
 app.add_typer(workspace.app, name="workspace")
 service.register(app)
+smtp.register(app)
+imap.register(app)
 
 
 def main() -> None:
