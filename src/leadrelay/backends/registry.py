@@ -30,10 +30,9 @@ def _llm(settings: LlmSettings | None) -> tuple[LlmSettings, LlmClient]:
     from leadrelay.settings import LlmSettings
 
     settings = settings or LlmSettings.from_env()
-    if not settings.base_url or not settings.model:
-        raise ConfigError("the llm backend needs LEADRELAY_LLM__BASE_URL and LEADRELAY_LLM__MODEL (see docs/llm.md)")
     if not settings.enabled:
-        settings = settings.model_copy(update={"enabled": True})
+        raise ConfigError("the llm backend is off: set LEADRELAY_LLM__ENABLED=true, LEADRELAY_LLM__BASE_URL and "
+                          "LEADRELAY_LLM__MODEL (see docs/llm.md)")
     return settings, LlmClient(settings)
 
 
