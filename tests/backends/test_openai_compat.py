@@ -729,3 +729,16 @@ def test_smoke_llama_cpp_server_with_smollm2(tmp_path: Path) -> None:
         proc.terminate()
         proc.wait(timeout=30)
         log.close()
+
+
+def test_llama_cpp_style_500_naming_response_format_steps_down_without_retrying(
+        server: FakeOpenAIServer, sleeps: list[float]) -> None:
+    # llama-cpp-python's server answers a strict json_schema request with a 500 whose body names
+    # response_format (seen against the real server); that is a refusal of the format, not an outage.
+    refusal = error(500, "1 validation error: ('body', 'response_format', 'type') Input should be 'text' or "
+                         "'json_object'")
+    server.queue(refusal, answer(GOOD_FIELDS))
+    out = extractor(server, sleeps).extract(make_message())
+    assert out.fields.company == "Northwind Freight"
+    assert server.response_formats() == ["json_schema", "json_object"]
+    assert sleeps == []

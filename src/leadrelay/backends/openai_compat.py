@@ -317,10 +317,12 @@ class LlmClient:
                 delay = delay if wait is None else min(wait, settings.retry_max_delay_s)
                 last_problem = "HTTP 429 rate limited"
             except sdk.APIStatusError as exc:
+                # llama.cpp's Python server answers a strict json_schema request with a 500 whose body
+                # names response_format: that is a refusal of the format, not a server fault to retry.
+                if mode != "text" and exc.status_code in {400, 422, 500} and _mentions_format(exc):
+                    raise _FormatRejected from None
                 if exc.status_code >= 500:
                     last_problem = f"HTTP {exc.status_code}"
-                elif mode != "text" and exc.status_code in {400, 422} and _mentions_format(exc):
-                    raise _FormatRejected from None
                 else:
                     raise LlmFailure("error", f"HTTP {exc.status_code}: {str(exc.message)[:200]}") from None
             except sdk.APITimeoutError:
