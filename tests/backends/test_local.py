@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import time
 from collections import Counter
 from pathlib import Path
 
@@ -228,16 +227,3 @@ def test_artifact_weights_are_small_and_finite() -> None:
         assert data["type_weights"].shape[1] == len(TYPES)
         assert np.isfinite(data["type_weights"].astype(np.float32)).all()
         assert len(np.unique(data["buckets"])) == len(data["buckets"])
-
-
-def test_classify_is_fast(model: LocalTypeClassifier) -> None:
-    leads = [lead_of(e) for e in EXAMPLES]
-    for lead in leads:
-        model.classify(lead)
-    rounds = 20
-    start = time.perf_counter()
-    for _ in range(rounds):
-        for lead in leads:
-            model.classify(lead)
-    per_call = (time.perf_counter() - start) / (rounds * len(leads))
-    assert per_call < 0.001  # measured ~0.15 ms; the bound leaves room for a busy machine

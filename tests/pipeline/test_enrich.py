@@ -1,9 +1,7 @@
 from __future__ import annotations
 
-import time
 from dataclasses import replace
 from datetime import UTC, datetime
-from typing import Any
 
 import pytest
 
@@ -251,15 +249,3 @@ def test_prebuilt_index_is_used(cobalt: Workspace) -> None:
     out = EnrichStep(cobalt, crm=crm).run(_lead("a@zed.example"))
     assert _account_id(out) == "Z-1"
     assert EnrichStep(cobalt, crm=crm).crm is crm
-
-
-def test_typical_event_costs_well_under_a_fifth_of_a_millisecond(step: EnrichStep) -> None:
-    leads = [_lead("hiro@crescentlogistics.de"), _lead("jo@gmail.com", company="Crescent Logistics"),
-             _lead("ops@brightline-freight.com", company="Brightline"), _lead("x@gmail.com")]
-    runs: list[Any] = []
-    started = time.perf_counter()
-    for _ in range(250):
-        for lead in leads:
-            runs.append(step.run(lead))
-    per_event = (time.perf_counter() - started) / len(runs)
-    assert per_event < 0.001  # generous for a shared machine; measured ~60 µs

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from leadrelay.pipeline.cues import find_injection
 from leadrelay.pipeline.records import TYPES, URGENCIES, EnrichedLead, Message
 
 __all__ = [
@@ -127,60 +128,9 @@ CLASSIFY = LlmTask("classify", "classify/2026-12-01.1", _CLASSIFY_SYSTEM, _CLASS
 _DELIMITER = re.compile(r"<(\s*/?\s*)(untrusted[\s_-]*message|lead[\s_-]*facts)", re.IGNORECASE)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
-# Cues of a message trying to instruct the model, matched case-insensitively in several languages. Each
-# pattern runs only when one of its literal triggers occurs in the lowercased, space-normalised text: one
-# big alternation with word boundaries costs ~0.5 ms on a typical message, the substring checks ~10 µs.
-_INJECTION_PATTERNS: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = tuple(
-    (triggers, re.compile(pattern, re.IGNORECASE))
-    for triggers, pattern in [
-        (("ignor", "disregard", "forget", "override"),
-         r"\b(?:ignore|disregard|forget|override)\s+(?:all\s+|any\s+)?(?:of\s+)?(?:your|the|previous|prior|"
-         r"above|earlier|preceding)?\s*(?:previous\s+|prior\s+)?(?:instructions|rules|prompts?|guidelines)"),
-        (("mark ",), r"\bmark\s+(?:this|me|us|it|the\s+lead)\s+as\b"),
-        ((" as ",), r"\b(?:classify|flag|tag|label|treat|route|score)\s+(?:this|me|us)\s+(?:message\s+)?as\b"),
-        (("you are now",), r"\byou\s+are\s+now\b"),
-        (("system prompt",), r"\bsystem\s+prompt\b"),
-        (("new instructions",), r"\bnew\s+instructions\b"),
-        (("as an ai",), r"\bas\s+an\s+ai\s+(?:language\s+)?model\b"),
-        (("urgency to", "priority to"), r"\bset\s+(?:the\s+)?(?:urgency|priority)\s+to\b"),
-        (("<",), r"</?\s*(?:system|assistant|instructions?|untrusted[\s_-]*message|lead[\s_-]*facts)\s*>"),
-        # German, French, Spanish, Portuguese, Italian, Dutch, Japanese
-        (("ignor",),
-         r"\bignorier(?:e|en)?\s+(?:alle\s+)?(?:vorherigen\s+|bisherigen\s+)?(?:anweisungen|instruktionen)"),
-        (("du bist",), r"\bdu\s+bist\s+(?:jetzt|nun)\b"),
-        (("markier",), r"\bmarkier(?:e|en)?\s+(?:mich|uns|dies|das)\s+als\b"),
-        (("ignor",), r"\bignore[zr]?\s+(?:toutes\s+)?(?:les\s+|vos\s+)?instructions"),
-        (("maintenant",), r"\b(?:tu\s+es|vous\s+êtes)\s+maintenant\b"),
-        (("marque",), r"\bmarque[zr]?\s+(?:ceci|moi|nous)\s+comme\b"),
-        (("ignor",), r"\bignora(?:r)?\s+(?:todas\s+)?(?:las\s+|tus\s+)?instrucciones"),
-        (("ahora eres",), r"\bahora\s+eres\b"),
-        (("ignor",), r"\bignor(?:e|ar)\s+(?:todas\s+)?(?:as\s+)?instruções"),
-        (("agora você",), r"\bagora\s+você\s+é\b"),
-        (("ignor",), r"\bignora\s+(?:tutte\s+)?(?:le\s+)?istruzioni"),
-        (("negeer",), r"\bnegeer\s+(?:alle\s+)?(?:vorige\s+|eerdere\s+)?instructies"),
-        (("指示",), r"指示を無視|以前の指示"),
-    ]
-)
-_TRIGGERS: tuple[tuple[str, int], ...] = tuple(
-    (trigger, index) for index, (triggers, _) in enumerate(_INJECTION_PATTERNS) for trigger in triggers
-)
-
-
 def neutralise(text: str) -> str:
     """Make `text` safe to put inside a delimited block: no look-alike delimiters, no control characters."""
     return _DELIMITER.sub(r"‹\1\2", _CONTROL.sub(" ", text))
-
-
-def find_injection(text: str) -> str | None:
-    """The first prompt-injection cue in `text`, or None when there is none."""
-    lowered = " ".join(text.lower().split())
-    candidates = {index for trigger, index in _TRIGGERS if trigger in lowered}
-    first: re.Match[str] | None = None
-    for index in sorted(candidates):
-        match = _INJECTION_PATTERNS[index][1].search(text)
-        if match and (first is None or match.start() < first.start()):
-            first = match
-    return first.group(0) if first else None
 
 
 def _clip(text: str, limit: int) -> str:

@@ -25,7 +25,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from types import ModuleType
-from typing import TYPE_CHECKING, Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 
 import pycountry
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -72,6 +72,7 @@ _NO_KEY = "no-key"
 _FORMAT_WORDS = ("response_format", "json_schema", "json_object", "response format", "structured output")
 
 T = TypeVar("T")
+F = TypeVar("F", FieldExtractor, TypeClassifier)
 FailureKind = Literal["invalid", "error", "budget", "disabled"]
 
 
@@ -486,18 +487,10 @@ def _injection_evidence(step: str, cue: str, *, blocked_high: bool) -> Evidence:
     return Evidence(kind="text", step=step, detail=detail, span=cue[:120], source="rule:llm.injection")
 
 
-class OpenAICompatibleExtractor:
-    """`FieldExtractor` backed by an LLM; fields it leaves empty come from the local extractor.
+class _LlmBackend(Generic[F]):
+    """What both LLM backends share: the client (cache, ledger, budget), the local fallback, the company."""
 
-    Args:
-        settings: how to reach the server.
-        fallback: the local extractor, used for empty fields and whenever the LLM gives no usable answer.
-        client: an `LlmClient` to share with the classifier (cache, ledger, budget); built when omitted.
-        company: the workspace's company name (the recipient, never the sender's company).
-        company_context: one or two sentences on what the company sells.
-    """
-
-    def __init__(self, settings: LlmSettings, fallback: FieldExtractor, *, client: LlmClient | None = None,
+    def __init__(self, settings: LlmSettings, fallback: F, *, client: LlmClient | None = None,
                  company: str = "our company", company_context: str = "") -> None:
         self.name = f"llm:{settings.model}"
         self._settings = settings
@@ -520,6 +513,18 @@ class OpenAICompatibleExtractor:
         """Load the local fallback and build the HTTP client."""
         self._fallback.load()
         self._client.load()
+
+
+class OpenAICompatibleExtractor(_LlmBackend[FieldExtractor]):
+    """`FieldExtractor` backed by an LLM; fields it leaves empty come from the local extractor.
+
+    Args:
+        settings: how to reach the server.
+        fallback: the local extractor, used for empty fields and whenever the LLM gives no usable answer.
+        client: an `LlmClient` to share with the classifier (cache, ledger, budget); built when omitted.
+        company: the workspace's company name (the recipient, never the sender's company).
+        company_context: one or two sentences on what the company sells.
+    """
 
     def extract(self, message: Message) -> ExtractedFields:
         """Extract fields with the LLM, filling its gaps from the local extractor.
@@ -577,7 +582,7 @@ class OpenAICompatibleExtractor:
                                evidence=(*evidence, *local_evidence, *extra))
 
 
-class OpenAICompatibleClassifier:
+class OpenAICompatibleClassifier(_LlmBackend[TypeClassifier]):
     """`TypeClassifier` backed by an LLM, its confidence blended with the local classifier's probabilities.
 
     Confidence: the model's self-report is clamped to [0, 1] and spread into a distribution (the rest
@@ -597,28 +602,8 @@ class OpenAICompatibleClassifier:
     def __init__(self, settings: LlmSettings, fallback: TypeClassifier, *, client: LlmClient | None = None,
                  company: str = "our company", company_context: str = "",
                  blend_with_fallback: bool = True) -> None:
-        self.name = f"llm:{settings.model}"
-        self._settings = settings
-        self._fallback = fallback
-        self._client = client if client is not None else LlmClient(settings)
-        self._company = company
-        self._context = company_context
+        super().__init__(settings, fallback, client=client, company=company, company_context=company_context)
         self._blend = blend_with_fallback
-
-    @property
-    def ledger(self) -> CostLedger:
-        """Tokens, cost and latency of every call."""
-        return self._client.ledger
-
-    @property
-    def client(self) -> LlmClient:
-        """The client this backend calls through."""
-        return self._client
-
-    def load(self) -> None:
-        """Load the local fallback and build the HTTP client."""
-        self._fallback.load()
-        self._client.load()
 
     def classify(self, lead: EnrichedLead) -> TypeVerdict:
         """Classify with the LLM; the local classifier blends in and answers when the LLM can't.

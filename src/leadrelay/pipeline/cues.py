@@ -18,15 +18,15 @@ class _Cue:
 
     Python's regex engine tries every alternative at every position, so one pattern with a hundred
     alternatives is slow; a set lookup of the text's words first keeps a typical message cheap.
-    Anchors with non-ASCII letters (Japanese) are looked up as substrings.
+    Anchors that are not plain ASCII words (Japanese, "<") are looked up as substrings.
     """
 
     __slots__ = ("pattern", "substrings", "words")
 
     def __init__(self, anchors: str, pattern: str) -> None:
         names = anchors.split()
-        self.words = frozenset(a for a in names if a.isascii())
-        self.substrings = tuple(a for a in names if not a.isascii())
+        self.words = frozenset(a for a in names if a.isascii() and a.isalnum())
+        self.substrings = tuple(a for a in names if not (a.isascii() and a.isalnum()))
         self.pattern = re.compile(pattern, re.IGNORECASE | re.VERBOSE)
 
     def search(self, text: str, words: frozenset[str]) -> re.Match[str] | None:
@@ -115,7 +115,8 @@ _NO_RUSH = (
 # Text that tries to instruct the system. It is data: never a reason to raise a lead's priority.
 _INJECTION = (
     _Cue("ignore disregard forget override",
-         r"\b(ignore|disregard|forget|override)\b[^.\n]{0,40}\b(instructions?|rules?|prompts?|guidelines|policy|above)\b"),
+         r"\b(ignore|disregard|forget|override)\s+(all\s+|any\s+)?(of\s+)?(your|the|previous|prior|above|earlier|"
+         r"preceding)?\s*(previous\s+|prior\s+)?(instructions|rules|prompts?|guidelines|policy)\b"),
     _Cue("mark classify flag label tag treat route score set rate",
          r"\b(mark|classify|flag|label|tag|treat|route|score|set|rate)\b[^.\n]{0,30}\b(this|me|us|it|lead|message)\b"
          r"[^.\n]{0,30}\b(as\ )?(enterprise|urgent|high[- ]priority|hot|vip|high\ intent|priority|escalat\w*|strong)\b"),
@@ -124,10 +125,21 @@ _INJECTION = (
     _Cue("ai", r"\bas\ an?\ (ai|language\ model)\b"),
     _Cue("ai llm assistant model bot ais llms assistants models bots",
          r"\b(AI|LLM|assistant|model|bot)s?\b[^.\n]{0,30}\b(must|should|shall)\b"),
-    _Cue("ignoriere ignorieren ignorez ignorer ignora ignoren ignorar negeer",
-         r"\bignorier\w*\b[^.\n]{0,40}\banweisung\w*\b | \bignore[zr]?\b[^.\n]{0,40}\binstructions?\b"
-         r" | \bignora\w*\b[^.\n]{0,40}\binstruc\w*\b | \bnegeer\w*\b[^.\n]{0,40}\binstructies?\b"),
-    _Cue("指示", r"指示を無視"),
+    _Cue("urgency priority", r"\bset\ (the\ )?(urgency|priority)\ to\b"),
+    # Fake delimiters or roles, as if the message could close its own block.
+    _Cue("<", r"</?\s*(system|assistant|instructions?|untrusted[\s_-]*message|lead[\s_-]*facts)\s*>"),
+    # German, French, Spanish, Portuguese, Italian, Dutch
+    _Cue("ignoriere ignorieren ignorez ignorer ignore ignora ignoren ignorar negeer",
+         r"\bignorier\w*\b[^.\n]{0,40}\b(anweisung\w*|instruktion\w*)\b | \bignore[zr]\b[^.\n]{0,40}\binstructions?\b"
+         r" | \bignora\w*\b[^.\n]{0,40}\b(instruc\w*|istruzioni)\b | \bignor(e|ar)\b[^.\n]{0,40}\binstruções\b"
+         r" | \bnegeer\w*\b[^.\n]{0,40}\binstructies?\b"),
+    _Cue("bist", r"\bdu\ bist\ (jetzt|nun)\b"),
+    _Cue("markiere markieren", r"\bmarkier(e|en)?\ (mich|uns|dies|das)\ als\b"),
+    _Cue("maintenant", r"\b(tu\ es|vous\ êtes)\ maintenant\b"),
+    _Cue("marquez marquer marque", r"\bmarque[zr]?\ (ceci|moi|nous)\ comme\b"),
+    _Cue("eres", r"\bahora\ eres\b"),
+    _Cue("agora", r"\bagora\ você\ é\b"),
+    _Cue("指示", r"指示を無視 | 以前の指示"),
 )
 
 _SENTENCE = re.compile(r"[^.!?\n。]*[.!?\n。]?")
