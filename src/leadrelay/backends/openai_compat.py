@@ -494,7 +494,7 @@ class _LlmBackend(Generic[F]):
                  company: str = "our company", company_context: str = "") -> None:
         self.name = f"llm:{settings.model}"
         self._settings = settings
-        self._fallback = fallback
+        self._fallback: F = fallback
         self._client = client if client is not None else LlmClient(settings)
         self._company = company
         self._context = company_context
