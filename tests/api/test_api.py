@@ -7,6 +7,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import httpx
@@ -22,7 +23,7 @@ from leadrelay.jobs.tasks import JobContext
 from leadrelay.pipeline.records import Decision, Fields
 from leadrelay.store import repo
 from leadrelay.store.db import make_session_factory, session_scope
-from leadrelay.store.tables import Job
+from leadrelay.store.tables import ApiToken, Job, utcnow
 
 MAX_BODY = 8_192
 RATE = 20
@@ -56,6 +57,7 @@ def server(tmp_path_factory: pytest.TempPathFactory, engine: Engine) -> Iterator
     queued: list[int] = []
     queue = JobQueue(settings, huey=RecordingHuey(), context=JobContext(settings, engine=engine))
     queue.enqueue_qualify = queued.append  # type: ignore[method-assign]
+    queue.enqueue_qualify_many = queued.extend  # type: ignore[method-assign]
     app = create_app(settings, engine=engine, queue=queue, migrate=False)
 
     @app.get("/boom", include_in_schema=False)
@@ -255,3 +257,31 @@ def test_jobs_are_pending_until_a_worker_takes_them(server: Server, client: http
     with make_session_factory(server.engine)() as db:
         job = db.get(Job, repo.event_job(db, event_id=event_id).id)  # type: ignore[union-attr]
         assert job is not None and job.state == "pending"
+
+
+def test_concurrent_intake_shares_commits_but_keeps_each_answer_and_key(server: Server) -> None:
+    token = server.token("burst")
+
+    def post(i: int) -> httpx.Response:
+        key = {"Idempotency-Key": "same-order"} if i >= 6 else {}
+        with httpx.Client(base_url=server.url, timeout=10) as http:
+            return http.post("/api/events", json=event(f"burst{i}"), headers={**auth(token), **key})
+
+    with ThreadPoolExecutor(max_workers=10) as pool:
+        responses = list(pool.map(post, range(10)))
+    assert sorted(r.status_code for r in responses) == [200] * 3 + [202] * 7
+    fresh = {r.json()["event_id"] for r in responses[:6]}
+    retried = {r.json()["event_id"] for r in responses[6:]}
+    assert len(fresh) == 6 and len(retried) == 1 and not fresh & retried  # one event for the shared key
+    assert all(event_id in server.queued for event_id in fresh | retried)
+
+
+def test_intake_trusts_a_token_for_at_most_a_second_after_revocation(server: Server, client: httpx.Client) -> None:
+    token = server.token("revoked-soon")
+    assert client.post("/api/events", json=event("rv1"), headers=auth(token)).status_code == 202
+    with session_scope(make_session_factory(server.engine)) as db:
+        db.execute(ApiToken.__table__.update().where(ApiToken.source == "revoked-soon").values(revoked_at=utcnow()))
+    assert client.get("/api/events", headers=auth(token)).status_code == 401  # reads check every time
+    time.sleep(1.1)
+    refused = client.post("/api/events", json=event("rv2"), headers=auth(token))
+    assert refused.status_code == 401 and refused.json()["error"]["code"] == "unauthorized"

@@ -282,12 +282,16 @@ def test_mailgun_parsed_post_rebuilds_the_message(server: Server, client: httpx.
             "away from now",
         ),
         ({**_mailgun_sig(key="wrong"), "subject": "x"}, 401, "unauthorized", "does not match"),
-        ({**_mailgun_sig(), "from": "a@b.example"}, 406, "not_acceptable", "no usable message"),
+        # Signed when the test runs: a token signed once at collection would be a replay the second time.
+        ({"from": "a@b.example", "sign": "now"}, 406, "not_acceptable", "no usable message"),
     ],
 )
 def test_mailgun_refuses_bad_posts(
     client: httpx.Client, fields: dict[str, str], status: int, code: str, message: str
 ) -> None:
+    fields = dict(fields)  # the parameters are shared by the SQLite and PostgreSQL runs
+    if fields.pop("sign", None):
+        fields = {**_mailgun_sig(), **fields}
     response = client.post("/intake/mailgun", data=fields)
     assert _error(response) == (status, code) and message in response.json()["error"]["message"]
 

@@ -11,7 +11,7 @@ from sqlalchemy import Engine, func, select
 
 from leadrelay.config import Settings
 from leadrelay.jobs.queue import JobQueue, make_huey
-from leadrelay.jobs.tasks import JobContext, pipeline_version, qualify_stored_event
+from leadrelay.jobs.tasks import JobContext, pipeline_version, qualify_stored_event, qualify_stored_events
 from leadrelay.pipeline.records import Decision, Event
 from leadrelay.pipeline.runner import Pipeline
 from leadrelay.store import repo
@@ -150,3 +150,57 @@ def test_hand_over_survives_a_broken_queue(tmp_path: Path, committed_engine: Eng
     assert queue.hand_over(event_id) is False  # the event stays stored; the sweeper retries later
     with make_session_factory(committed_engine)() as db:
         assert db.scalars(select(Job.state).where(Job.event_id == event_id)).one() == "pending"
+
+
+class FlakyPipeline:
+    """The real pipeline, except that it fails on events whose body mentions 'explode'."""
+
+    def __init__(self, real: Pipeline) -> None:
+        self.workspace = real.workspace
+        self._real = real
+
+    def warm_up(self) -> None:
+        return None
+
+    def qualify(self, event: Event) -> Decision:
+        if "explode" in (event.body or ""):
+            raise RuntimeError("model exploded")
+        return self._real.qualify(event)
+
+
+def test_a_batch_job_stores_its_decisions_and_hands_failures_to_one_event_jobs(
+        tmp_path: Path, committed_engine: Engine, pipeline: Pipeline) -> None:
+    flaky = FlakyPipeline(pipeline)
+    ctx = JobContext(settings(tmp_path, job_retries=1), engine=committed_engine,
+                     pipeline_factory=lambda _ws: flaky)  # type: ignore[arg-type,return-value]
+    queue = JobQueue(ctx.settings, huey=MemoryHuey(immediate=True), context=ctx)
+    good = [store(committed_engine, external_id=f"b{i}", body=f"We need CDC into Snowflake, {i} tables.")
+            for i in range(3)]
+    bad = store(committed_engine, external_id="b-bad", body="Please explode.")
+    assert queue.hand_over_many([*good, bad, 987654]) is True  # immediate mode runs it inline
+    with make_session_factory(committed_engine)() as db:
+        jobs = {job.event_id: (job.state, job.attempts) for job in db.scalars(select(Job))}
+        assert jobs == {**dict.fromkeys(good, ("done", 1)), bad: ("dead", 2)}
+        assert sorted(db.scalars(select(DecisionRow.event_id)).all()) == sorted(good)
+    outcomes, failed = qualify_stored_events(ctx, [*good, 987654])  # a rerun is a no-op
+    assert outcomes == {**dict.fromkeys(good, "already_decided"), 987654: "missing"} and failed == []
+    assert count(committed_engine, DecisionRow) == 3
+
+
+def test_one_event_hand_over_is_a_plain_job(queue: JobQueue, committed_engine: Engine) -> None:
+    seen: list[int] = []
+    queue.enqueue_qualify = seen.append  # type: ignore[method-assign]
+    event_id = store(committed_engine)
+    assert queue.hand_over_many([event_id]) is True and queue.hand_over_many([]) is True
+    assert seen == [event_id]
+
+
+def test_a_batch_whose_write_fails_goes_on_as_one_event_jobs(queue: JobQueue, committed_engine: Engine,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    event_ids = [store(committed_engine, external_id=f"w{i}", body=f"CDC into Snowflake, {i} tables.")
+                 for i in range(2)]
+    singles: list[int] = []
+    monkeypatch.setattr(queue, "enqueue_qualify", singles.append)
+    monkeypatch.setattr(repo, "save_decision", lambda *a, **k: (_ for _ in ()).throw(RuntimeError("db down")))
+    queue.enqueue_qualify_many(event_ids)
+    assert singles == event_ids and count(committed_engine, DecisionRow) == 0

@@ -100,7 +100,9 @@ def test_idempotency_header_wins_over_content(db: Session) -> None:
     (json.dumps({"id": "x", "channel": "fax"}), EventError, "channel"),
     (json.dumps({"channel": "chat", "body": "hi"}), EventError, "id"),
     (json.dumps({"id": "x", "channel": "chat", "bdy": "hi"}), EventError, "unknown keys: bdy"),
-    (json.dumps({"id": "x", "channel": "email"}), EventError, "raw_email, or a body or subject"),
+    (json.dumps({"id": "x\u0000", "channel": "chat", "body": "hi"}), EventError, "id: text may not contain NUL"),
+    (json.dumps({"id": "x", "channel": "web_form", "fields": {"company": "a\u0000"}}), EventError,
+     "fields.company: text may not contain NUL"),
 ])
 def test_intake_refuses_bad_payloads_with_clear_messages(db: Session, raw: str | bytes, error: type[Exception],
                                                          message: str) -> None:
@@ -221,3 +223,27 @@ def test_timeline_entries_of_an_event_move_to_its_lead(db: Session) -> None:
                        sender_email="dana@northwind.example")
     db.refresh(entry)
     assert entry.lead_id is not None
+
+
+def test_a_batch_stores_in_order_and_repeats_map_to_the_first(db: Session) -> None:
+    def prepared(body: str, *, key: str | None = None, sender: str = "kim@harbor.example") -> repo.PreparedIntake:
+        return repo.prepare_intake(source="webform", raw=payload(body=body, from_email=sender, from_name=None),
+                                   window_s=WINDOW, idempotency_key=key)
+
+    batch = [prepared("one"), prepared("two", key="retry-1"), prepared("two again", key="retry-1"),
+             prepared("three", sender="lee@harbor.example")]
+    results = repo.store_intakes(db.connection(), batch)
+    assert [r.duplicate for r in results] == [False, False, True, False]
+    assert results[2].event_id == results[1].event_id and results[0].event_id < results[1].event_id
+    rows = db.scalars(select(EventRow).order_by(EventRow.id)).all()
+    assert [json.loads(r.payload)["body"] for r in rows] == ["one", "two", "three"]
+    assert rows[0].lead_id == rows[1].lead_id != rows[2].lead_id  # one lead per address, made once
+    assert db.scalar(select(func.count()).select_from(Job)) == 3
+    assert db.scalar(select(func.count()).select_from(TimelineEntry)) == 3
+    again = repo.store_intakes(db.connection(), [prepared("one")])
+    assert again[0].duplicate and again[0].event_id == results[0].event_id
+
+
+def test_ids_beyond_the_column_range_name_no_row(db: Session) -> None:
+    assert repo.get_event(db, event_id=2**40) is None and repo.get_lead(db, lead_id=10**30) is None
+    assert repo.list_events(db, cursor=2**70).items == []

@@ -1,4 +1,4 @@
-"""Running consumers: `leadrelay worker` (consumers only) and `leadrelay serve` (API plus a consumer).
+"""Running consumers: `leadrelay worker` (consumers only) and `leadrelay serve` (API plus a consumer process).
 
 A consumer is Huey's, with worker threads and its scheduler (retries, periodic sweep), plus a sweeper
 thread on our own interval that re-enqueues events whose job was lost, e.g. to a `kill -9`.
@@ -7,7 +7,11 @@ thread on our own interval that re-enqueues events whose job was lost, e.g. to a
 from __future__ import annotations
 
 import logging
+import multiprocessing
+import multiprocessing.process
+import os
 import signal
+import sys
 import threading
 from types import FrameType
 
@@ -16,7 +20,8 @@ from huey.consumer import Consumer
 from leadrelay.config import Settings
 from leadrelay.jobs.queue import JobQueue
 
-__all__ = ["EmbeddedConsumer", "Sweeper", "run_serve", "run_worker"]
+__all__ = ["EmbeddedConsumer", "Sweeper", "run_serve", "run_worker", "start_consumer_process",
+           "stop_consumer_process"]
 
 log = logging.getLogger(__name__)
 
@@ -51,13 +56,21 @@ class Sweeper(threading.Thread):
         self._stop_flag.set()
 
 
+def _max_delay(queue: JobQueue) -> float:
+    # The SQLite queue is polled: an idle consumer backs off to this delay, which bounds how long a new
+    # event waits (decisions should land within a second of receipt). Ten empty reads a second cost
+    # nothing. Redis blocks on the list instead, so its consumer wakes at once anyway.
+    return 0.1 if queue.settings.queue == "sqlite" else 1.0
+
+
 class EmbeddedConsumer:
     """Huey worker threads, scheduler and our sweeper, started and stopped together in this process."""
 
     def __init__(self, queue: JobQueue, *, threads: int, sweep_interval_s: float) -> None:
         self.queue = queue
         self._consumer = _QuietConsumer(queue.huey, workers=threads, worker_type="thread", periodic=True,
-                                        initial_delay=0.05, max_delay=1.0, check_worker_health=False)
+                                        initial_delay=0.01, max_delay=_max_delay(queue),
+                                        check_worker_health=False)
         self._sweeper = Sweeper(queue, sweep_interval_s)
 
     def start(self) -> None:
@@ -72,8 +85,8 @@ class EmbeddedConsumer:
         self._consumer.stop(graceful=True)
 
 
-def run_worker(settings: Settings) -> None:
-    """Consume jobs until SIGINT or SIGTERM."""
+def run_worker(settings: Settings, *, parent_pid: int | None = None) -> None:
+    """Consume jobs until SIGINT or SIGTERM (or, with `parent_pid`, until that process is gone)."""
     stop = threading.Event()
 
     def _on_signal(signum: int, _frame: FrameType | None) -> None:
@@ -86,26 +99,59 @@ def run_worker(settings: Settings) -> None:
                                 sweep_interval_s=settings.sweep_interval_s)
     consumer.start()
     log.info("worker started", extra={"queue": settings.queue})
-    stop.wait()
+    if parent_pid is None:
+        stop.wait()
+    else:
+        # A `kill -9` of `serve` must not leave its consumer running on: reparenting shows it is gone.
+        while not stop.wait(0.5):
+            if os.getppid() != parent_pid:
+                log.warning("serve is gone; stopping its consumer")
+                break
     consumer.stop()
 
 
+def _consumer_process(settings: Settings, parent_pid: int, log_level: str) -> None:
+    logging.basicConfig(level=log_level, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
+    run_worker(settings, parent_pid=parent_pid)
+
+
+def start_consumer_process(settings: Settings) -> multiprocessing.process.BaseProcess:
+    """`serve`'s consumer, in a child process of its own.
+
+    A thread would share the API's GIL: the pipeline (~2 ms of CPU an event) and the intake would take
+    turns on one core, which capped intake and let decisions fall behind at 200 events/s. A child
+    process uses another core; it builds its pipeline once, and stops with `serve` (also on kill -9).
+    """
+    context = multiprocessing.get_context("spawn")  # no inherited threads, locks or connections
+    level = logging.getLevelName(logging.getLogger().getEffectiveLevel())
+    process = context.Process(target=_consumer_process, args=(settings, os.getpid(), level),
+                              name="leadrelay-consumer")
+    process.start()
+    return process
+
+
+def stop_consumer_process(process: multiprocessing.process.BaseProcess, timeout_s: float = 30.0) -> None:
+    """Ask the consumer to finish its running job and stop; kill it if it does not."""
+    if process.is_alive() and process.pid is not None:
+        os.kill(process.pid, signal.SIGTERM)
+    process.join(timeout_s)
+    if process.is_alive():
+        process.kill()
+        process.join()
+
+
 def run_serve(settings: Settings) -> None:
-    """Serve the API with uvicorn and, unless disabled, a consumer in the same process."""
+    """Serve the API with uvicorn and, unless disabled, a consumer process beside it."""
     import uvicorn
 
     from leadrelay.api.app import create_app
 
     app = create_app(settings)
-    consumer = None
-    if settings.consume_in_serve:
-        consumer = EmbeddedConsumer(app.state.queue, threads=settings.worker_threads,
-                                    sweep_interval_s=settings.sweep_interval_s)
-        consumer.start()
+    consumer = start_consumer_process(settings) if settings.consume_in_serve else None
     server = uvicorn.Server(uvicorn.Config(app, host=settings.host, port=settings.port, log_level="warning",
                                            access_log=False))
     try:
         server.run()
     finally:
         if consumer is not None:
-            consumer.stop()
+            stop_consumer_process(consumer)

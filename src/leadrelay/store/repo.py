@@ -13,16 +13,32 @@ import json
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from typing import Any, Generic, TypeVar
+from datetime import UTC, datetime, timedelta
+from typing import Any, Generic, TypeVar, cast
 
-from sqlalchemy import Select, and_, func, select, update
+from sqlalchemy import (
+    Connection,
+    CursorResult,
+    Engine,
+    Select,
+    String,
+    Table,
+    and_,
+    bindparam,
+    func,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from leadrelay.errors import EventError
 from leadrelay.pipeline.events import parse_event
 from leadrelay.pipeline.records import Decision, Event
+from leadrelay.store.db import read_only
 from leadrelay.store.tables import (
     ApiToken,
     DecisionRow,
@@ -39,12 +55,15 @@ __all__ = [
     "IntakeResult",
     "MalformedPayload",
     "Page",
+    "PreparedIntake",
+    "StoredEvent",
     "authenticate",
     "claim_stalled_jobs",
     "content_key",
     "create_token",
     "decision_for_event",
     "event_decisions",
+    "event_from_payload",
     "event_from_row",
     "event_job",
     "event_timeline",
@@ -57,10 +76,15 @@ __all__ = [
     "list_decisions",
     "list_events",
     "list_leads",
+    "load_job",
+    "load_jobs",
     "mark_job",
+    "prepare_intake",
     "record_failure",
     "save_decision",
     "sender_of",
+    "store_intake",
+    "store_intakes",
     "validate_payload",
 ]
 
@@ -99,6 +123,11 @@ class Page(Generic[T]):
 # --- API tokens -------------------------------------------------------------------------------------------
 
 
+# Two columns rather than ORM objects: this runs on every authenticated request.
+_SELECT_TOKENS = select(ApiToken.source, ApiToken.token_sha256).where(
+    ApiToken.prefix == bindparam("b_prefix"), ApiToken.revoked_at.is_(None))
+
+
 def _sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
@@ -119,16 +148,50 @@ def authenticate(db: Session, *, token: str) -> str | None:
     if not token.startswith(TOKEN_PREFIX) or len(token) > 200:
         return None
     digest = _sha256(token)
-    rows = db.scalars(select(ApiToken).where(ApiToken.prefix == token[:_PREFIX_LEN],
-                                             ApiToken.revoked_at.is_(None))).all()
+    params = {"b_prefix": token[:_PREFIX_LEN]}
+    bind = db.get_bind()
+    if not db.in_transaction() and isinstance(bind, Engine):
+        # Every request authenticates: a fresh session reads on its own read-only connection, so on
+        # SQLite it neither takes nor waits for the write lock.
+        with read_only(bind).connect() as conn:
+            rows = conn.execute(_SELECT_TOKENS, params).all()
+    else:
+        rows = db.execute(_SELECT_TOKENS, params).all()
     source = None
-    for row in rows:  # compare every candidate, so timing does not tell how many prefixes matched
-        if hmac.compare_digest(row.token_sha256, digest):
-            source = row.source
+    for row_source, row_digest in rows:  # compare every candidate: timing must not tell how many matched
+        if hmac.compare_digest(row_digest, digest):
+            source = row_source
     return source
 
 
 # --- intake -----------------------------------------------------------------------------------------------
+
+# Core tables: the hot paths (intake, the job) issue plain INSERT/UPDATE statements instead of going
+# through the ORM's unit of work, which cost ~1 ms a row in flushes, identity map and event dispatch.
+_EVENTS = cast(Table, EventRow.__table__)
+_KEYS = cast(Table, IdempotencyKey.__table__)
+_LEADS = cast(Table, LeadRow.__table__)
+_JOBS = cast(Table, Job.__table__)
+_TIMELINE = cast(Table, TimelineEntry.__table__)
+_DECISIONS = cast(Table, DecisionRow.__table__)
+
+# Built once: SQLAlchemy caches the compiled SQL by statement, so reusing the objects skips rebuilding them.
+_SELECT_KEYS = select(_KEYS.c.key, _KEYS.c.event_id, _KEYS.c.expires_at).where(
+    _KEYS.c.key.in_(bindparam("b_keys", expanding=True)))
+_SELECT_LEADS_BY_EMAIL = select(_LEADS.c.id, _LEADS.c.email, _LEADS.c.name).where(
+    _LEADS.c.email.in_(bindparam("b_emails", expanding=True)))
+# Many rows in one statement, ids back in the order given (SQLAlchemy's "insertmanyvalues").
+_INSERT_LEADS = insert(_LEADS).returning(_LEADS.c.id, _LEADS.c.email, sort_by_parameter_order=True)
+_INSERT_EVENTS = insert(_EVENTS).returning(_EVENTS.c.id, sort_by_parameter_order=True)
+_SELECT_LEAD_BY_EMAIL = select(_LEADS.c.id, _LEADS.c.name).where(_LEADS.c.email == bindparam("email"))
+_INSERT_LEAD = insert(_LEADS)
+_NAME_LEAD = update(_LEADS).where(_LEADS.c.id == bindparam("b_lead_id"), _LEADS.c.name.is_(None)).values(
+    name=bindparam("new_name"))
+_INSERT_KEY = insert(_KEYS)
+_MOVE_KEY = update(_KEYS).where(_KEYS.c.key == bindparam("b_key")).values(
+    event_id=bindparam("new_event_id"), expires_at=bindparam("new_expires_at"))
+_INSERT_JOB = insert(_JOBS)
+_INSERT_TIMELINE = insert(_TIMELINE)
 
 
 def header_key(source: str, key: str) -> str:
@@ -165,11 +228,142 @@ def validate_payload(data: dict[str, Any], *, strict: bool) -> Event:
     unknown = sorted(str(k) for k in data if k not in allowed)
     if unknown:
         raise EventError(f"unknown keys: {', '.join(unknown)}; an event has {', '.join(sorted(EVENT_KEYS))}")
+    where = _nul_at(data)
+    if where is not None:
+        # PostgreSQL cannot store NUL in text, and no real message carries one: refuse it at the door
+        # rather than fail later in the database or in a worker.
+        raise EventError(f"{where}: text may not contain NUL (\\u0000) characters")
     return parse_event(data)
 
 
+def _nul_at(value: Any, where: str = "event") -> str | None:
+    if isinstance(value, str):
+        return where if "\x00" in value else None
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found = _nul_at(key, where) or _nul_at(item, f"{where}.{key}" if where != "event" else str(key))
+            if found is not None:
+                return found
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            found = _nul_at(item, f"{where}[{i}]")
+            if found is not None:
+                return found
+    return None
+
+
+@dataclass(frozen=True)
+class PreparedIntake:
+    """A payload checked and keyed, ready to store: the CPU work of intake, done outside any transaction."""
+
+    source: str
+    text: str
+    event: Event
+    key: str
+    received_at: datetime
+    window_s: int
+
+    @property
+    def sender(self) -> str | None:
+        """The sender's address as stored (lower case), if the channel gave one."""
+        return (self.event.from_email or "").strip().lower() or None
+
+
+def prepare_intake(*, source: str, raw: str | bytes, window_s: int, idempotency_key: str | None = None,
+                   strict: bool = True, now: datetime | None = None) -> PreparedIntake:
+    """Decode, validate and key one payload (no database work), stamping the time it was received.
+
+    Raises:
+        MalformedPayload: the body is not a JSON object.
+        EventError: the object is not a valid event.
+    """
+    data = _decode(raw)
+    event = validate_payload(data, strict=strict)
+    text = raw.decode("utf-8") if isinstance(raw, bytes) else raw  # _decode proved it is UTF-8
+    key = header_key(source, idempotency_key) if idempotency_key else content_key(source, data)
+    return PreparedIntake(source=source, text=text, event=event, key=key, received_at=now or utcnow(),
+                          window_s=window_s)
+
+
+def store_intakes(conn: Connection, batch: Sequence[PreparedIntake]) -> list[IntakeResult]:
+    """Store prepared payloads with their jobs and timeline entries, in order, in a few set-wise statements.
+
+    A payload whose key maps to a live event (stored earlier, or earlier in this batch) is a duplicate.
+    Does not commit. A concurrent store of the same key or lead by another process raises
+    IntegrityError; the caller rolls back and stores again, and the second pass finds the winner's event.
+    """
+    known = {row.key: row for row in conn.execute(_SELECT_KEYS, {"b_keys": list({p.key for p in batch})})}
+    results: list[IntakeResult | int] = []  # an int: same key as that earlier index of this batch
+    fresh: list[int] = []
+    first_of_key: dict[str, int] = {}
+    for i, prepared in enumerate(batch):
+        hit = known.get(prepared.key)
+        if hit is not None and _aware(hit.expires_at) > prepared.received_at:
+            results.append(IntakeResult(event_id=hit.event_id, duplicate=True))
+        elif prepared.key in first_of_key:
+            results.append(first_of_key[prepared.key])
+        else:
+            first_of_key[prepared.key] = i
+            fresh.append(i)
+            results.append(-1)
+    if fresh:
+        leads = _leads_by_email(conn, [batch[i] for i in fresh])
+        rows = [batch[i] for i in fresh]
+        event_ids = [int(r.id) for r in conn.execute(_INSERT_EVENTS, [{
+            "source": p.source, "external_id": p.event.id, "channel": p.event.channel, "sender_email": p.sender,
+            "idempotency_key": p.key, "payload": p.text, "received_at": p.received_at, "status": "received",
+            "lead_id": leads.get(p.sender or "")} for p in rows])]
+        conn.execute(_INSERT_JOB, [{"event_id": event_id, "state": "pending", "attempts": 0,
+                                    "created_at": p.received_at, "updated_at": p.received_at}
+                                   for p, event_id in zip(rows, event_ids, strict=True)])
+        conn.execute(_INSERT_TIMELINE, [{"event_id": event_id, "lead_id": leads.get(p.sender or ""),
+                                         "kind": "event_received", "at": p.received_at,
+                                         "detail": {"source": p.source, "channel": p.event.channel,
+                                                    "external_id": p.event.id}}
+                                        for p, event_id in zip(rows, event_ids, strict=True)])
+        new_keys, moved_keys = [], []
+        for p, event_id in zip(rows, event_ids, strict=True):
+            values = {"event_id": event_id, "expires_at": p.received_at + timedelta(seconds=p.window_s)}
+            if p.key in known:  # expired: the key now points at the new event
+                moved_keys.append({"b_key": p.key, "new_event_id": event_id, "new_expires_at": values["expires_at"]})
+            else:
+                new_keys.append({"key": p.key, **values})
+        if new_keys:
+            conn.execute(_INSERT_KEY, new_keys)
+        if moved_keys:
+            conn.execute(_MOVE_KEY, moved_keys)
+        for i, event_id in zip(fresh, event_ids, strict=True):
+            results[i] = IntakeResult(event_id=event_id, duplicate=False, event=batch[i].event)
+    out: list[IntakeResult] = []
+    for result in results:
+        if isinstance(result, int):
+            first = results[result]
+            assert isinstance(first, IntakeResult)
+            out.append(IntakeResult(event_id=first.event_id, duplicate=True))
+        else:
+            out.append(result)
+    return out
+
+
+def store_intake(db: Session | Connection, prepared: PreparedIntake) -> IntakeResult:
+    """Store one prepared payload (see `store_intakes`); a lost race with another process is retried.
+
+    Does not commit.
+    """
+    conn = _connection(db)
+    for attempt in range(3):
+        try:
+            with conn.begin_nested():
+                return store_intakes(conn, [prepared])[0]
+        except IntegrityError:
+            # A concurrent request stored the same key (or created the same lead) first: look again.
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
 def intake_event(
-    db: Session,
+    db: Session | Connection,
     *,
     source: str,
     raw: str | bytes,
@@ -186,62 +380,66 @@ def intake_event(
         MalformedPayload: the body is not a JSON object.
         EventError: the object is not a valid event.
     """
-    data = _decode(raw)
-    event = validate_payload(data, strict=strict)
-    text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
-    key = header_key(source, idempotency_key) if idempotency_key else content_key(source, data)
-    now = now or utcnow()
-    for attempt in range(3):
-        known = db.get(IdempotencyKey, key)
-        if known is not None and known.expires_at > now:
-            return IntakeResult(event_id=known.event_id, duplicate=True)
-        try:
-            with db.begin_nested():
-                row = _store_event(db, source=source, text=text, event=event, key=key, now=now)
-                if known is not None:  # expired: the key now points at the new event
-                    known.event_id = row.id
-                    known.expires_at = now + timedelta(seconds=window_s)
-                else:
-                    db.add(IdempotencyKey(key=key, event_id=row.id, expires_at=now + timedelta(seconds=window_s)))
-                db.flush()
-            return IntakeResult(event_id=row.id, duplicate=False, event=event)
-        except IntegrityError:
-            # A concurrent request stored the same key (or created the same lead) first: look again.
-            if attempt == 2:
-                raise
-            db.expire_all()
-    raise AssertionError("unreachable")
+    prepared = prepare_intake(source=source, raw=raw, window_s=window_s, idempotency_key=idempotency_key,
+                              strict=strict, now=now)
+    return store_intake(db, prepared)
 
 
-def _store_event(db: Session, *, source: str, text: str, event: Event, key: str, now: datetime) -> EventRow:
-    sender = (event.from_email or "").strip().lower() or None
-    lead = _lead_by_email(db, email=sender, name=event.from_name, now=now) if sender else None
-    row = EventRow(source=source, external_id=event.id, channel=event.channel, sender_email=sender,
-                   idempotency_key=key, payload=text, received_at=now, status="received",
-                   lead_id=lead.id if lead else None)
-    db.add(row)
-    db.flush()
-    db.add(Job(event_id=row.id, state="pending", created_at=now, updated_at=now))
-    db.add(TimelineEntry(event_id=row.id, lead_id=row.lead_id, kind="event_received", at=now,
-                         detail={"source": source, "channel": event.channel, "external_id": event.id}))
-    return row
+def _new_id(result: CursorResult[Any]) -> int:
+    key = result.inserted_primary_key
+    if key is None:
+        raise LookupError("the insert returned no primary key")
+    return int(key[0])
 
 
-def _lead_by_email(db: Session, *, email: str, name: str | None, now: datetime) -> LeadRow:
-    lead = db.scalars(select(LeadRow).where(LeadRow.email == email)).first()
+def _aware(value: datetime) -> datetime:
+    # Core reads through the column type, which already adds UTC; this guards raw driver values.
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value
+
+
+def _leads_by_email(conn: Connection, batch: Sequence[PreparedIntake]) -> dict[str, int]:
+    # The first name seen for an address names its lead; a lead without a name gets one when it comes.
+    names: dict[str, str | None] = {}
+    for p in batch:
+        if p.sender is not None and not names.get(p.sender):
+            names[p.sender] = p.event.from_name
+    if not names:
+        return {}
+    leads: dict[str, int] = {}
+    unnamed: list[dict[str, Any]] = []
+    for row in conn.execute(_SELECT_LEADS_BY_EMAIL, {"b_emails": list(names)}):
+        leads[row.email] = int(row.id)
+        if names[row.email] and not row.name:
+            unnamed.append({"b_lead_id": row.id, "new_name": names[row.email]})
+    if unnamed:
+        conn.execute(_NAME_LEAD, unnamed)
+    missing = [email for email in names if email not in leads]
+    if missing:
+        now = batch[0].received_at
+        rows = conn.execute(_INSERT_LEADS, [{"email": email, "name": names[email], "created_at": now,
+                                             "updated_at": now} for email in missing])
+        leads.update({row.email: int(row.id) for row in rows})
+    return leads
+
+
+def _lead_by_email(conn: Connection, *, email: str, name: str | None, now: datetime) -> int:
+    lead = conn.execute(_SELECT_LEAD_BY_EMAIL, {"email": email}).first()
     if lead is None:
-        lead = LeadRow(email=email, name=name, created_at=now, updated_at=now)
-        db.add(lead)
-        db.flush()
-    elif name and not lead.name:
-        lead.name = name
-    return lead
+        return _new_id(conn.execute(_INSERT_LEAD, {"email": email, "name": name, "created_at": now,
+                                                   "updated_at": now}))
+    if name and not lead.name:
+        conn.execute(_NAME_LEAD, {"b_lead_id": lead.id, "new_name": name})
+    return int(lead.id)
 
 
 def event_from_row(row: EventRow) -> Event:
     """The pipeline's event for a stored row, re-read from the verbatim payload."""
-    data = json.loads(row.payload)
-    return parse_event(data)
+    return event_from_payload(row.payload)
+
+
+def event_from_payload(payload: str) -> Event:
+    """The pipeline's event for a stored payload (the body exactly as received)."""
+    return parse_event(json.loads(payload))
 
 
 def sender_of(event: Event) -> tuple[str | None, str | None]:
@@ -259,29 +457,81 @@ def sender_of(event: Event) -> tuple[str | None, str | None]:
 
 # --- jobs and decisions -----------------------------------------------------------------------------------
 
+_SELECT_EVENT_FOR_JOB = select(_EVENTS.c.payload, _EVENTS.c.lead_id).where(_EVENTS.c.id == bindparam("b_event_id"))
+_SELECT_EVENT_FOR_SAVE = select(_EVENTS.c.lead_id, _EVENTS.c.status).where(_EVENTS.c.id == bindparam("b_event_id"))
+# The event and, in the same read, this version's decision if there is one.
+_SELECT_EVENT_AND_DECISION = select(_EVENTS.c.payload, _DECISIONS.c.id.label("decision_id")).select_from(
+    _EVENTS.outerjoin(_DECISIONS, and_(_DECISIONS.c.event_id == _EVENTS.c.id,
+                                       _DECISIONS.c.pipeline_version == bindparam("b_pipeline_version"),
+                                       _DECISIONS.c.workspace_version == bindparam("b_workspace_version")))
+).where(_EVENTS.c.id == bindparam("b_event_id"))
+_SELECT_EVENTS_AND_DECISIONS = select(
+    _EVENTS.c.id, _EVENTS.c.payload, _DECISIONS.c.id.label("decision_id")).select_from(
+    _EVENTS.outerjoin(_DECISIONS, and_(_DECISIONS.c.event_id == _EVENTS.c.id,
+                                       _DECISIONS.c.pipeline_version == bindparam("b_pipeline_version"),
+                                       _DECISIONS.c.workspace_version == bindparam("b_workspace_version")))
+).where(_EVENTS.c.id.in_(bindparam("b_event_ids", expanding=True)))
+# One decision per event and version: the unique key settles races, without a savepoint where the
+# dialect can skip a conflicting row (SQLite, PostgreSQL).
+_DECISION_KEY = ["event_id", "pipeline_version", "workspace_version"]
+_INSERT_DECISION_ONCE = {
+    "sqlite": sqlite_insert(_DECISIONS).on_conflict_do_nothing(index_elements=_DECISION_KEY).returning(
+        _DECISIONS.c.id),
+    "postgresql": pg_insert(_DECISIONS).on_conflict_do_nothing(index_elements=_DECISION_KEY).returning(
+        _DECISIONS.c.id),
+}
+_SELECT_LEAD_BY_ACCOUNT = (select(_LEADS.c.id).where(_LEADS.c.account_id == bindparam("b_account_id"))
+                           .order_by(_LEADS.c.id).limit(1))
+# The latest decision is copied onto the lead; a field the decision does not know keeps its old value.
+_UPDATE_LEAD = update(_LEADS).where(_LEADS.c.id == bindparam("b_lead_id")).values(
+    company=func.coalesce(bindparam("new_company", type_=String), _LEADS.c.company),
+    role=func.coalesce(bindparam("new_role", type_=String), _LEADS.c.role),
+    country=func.coalesce(bindparam("new_country", type_=String), _LEADS.c.country),
+    account_id=func.coalesce(bindparam("new_account_id", type_=String), _LEADS.c.account_id),
+    name=func.coalesce(_LEADS.c.name, bindparam("new_name", type_=String)),
+    type=bindparam("new_type"), action=bindparam("new_action"), owner=bindparam("new_owner"),
+    updated_at=bindparam("new_updated_at"))
+_INSERT_DECISION = insert(_DECISIONS)
+_DECIDE_EVENT = update(_EVENTS).where(_EVENTS.c.id == bindparam("b_event_id")).values(
+    status="decided", lead_id=bindparam("new_lead_id"))
+_MOVE_TIMELINE = update(_TIMELINE).where(_TIMELINE.c.event_id == bindparam("b_event_id")).values(
+    lead_id=bindparam("new_lead_id"))
+_CLOSE_JOB = update(_JOBS).where(_JOBS.c.event_id == bindparam("b_event_id")).values(
+    state="done", updated_at=bindparam("new_updated_at"), last_error=None)
+_CLOSE_JOB_COUNTED = update(_JOBS).where(_JOBS.c.event_id == bindparam("b_event_id")).values(
+    state="done", updated_at=bindparam("new_updated_at"), last_error=None, attempts=_JOBS.c.attempts + 1)
+_OPEN_STATES = ("pending", "queued", "running", "retrying")
+_MOVE_OPEN_JOB = update(_JOBS).where(_JOBS.c.event_id == bindparam("b_event_id"), _JOBS.c.state.in_(_OPEN_STATES)
+                                     ).values(state=bindparam("new_state"), updated_at=bindparam("new_updated_at"))
 
-def mark_job(db: Session, *, event_id: int, state: str, count_attempt: bool = False,
-             from_states: tuple[str, ...] = ("pending", "queued", "running", "retrying")) -> None:
+
+def _connection(db: Session | Connection) -> Connection:
+    return db.connection() if isinstance(db, Session) else db
+
+
+def mark_job(db: Session | Connection, *, event_id: int, state: str, count_attempt: bool = False,
+             from_states: tuple[str, ...] = _OPEN_STATES) -> None:
     """Move an event's job to `state` if it is in one of `from_states` (done and dead jobs stay put)."""
     values: dict[str, Any] = {"state": state, "updated_at": utcnow()}
     if count_attempt:
-        values["attempts"] = Job.attempts + 1
-    db.execute(update(Job).where(Job.event_id == event_id, Job.state.in_(from_states)).values(**values))
+        values["attempts"] = _JOBS.c.attempts + 1
+    _connection(db).execute(update(_JOBS).where(_JOBS.c.event_id == event_id, _JOBS.c.state.in_(from_states))
+                            .values(**values))
 
 
-def record_failure(db: Session, *, event_id: int, error: str, final: bool) -> None:
+def record_failure(db: Session | Connection, *, event_id: int, error: str, final: bool) -> None:
     """Record a failed attempt; after the last one the event is a visible dead letter, never dropped."""
+    conn = _connection(db)
     now = utcnow()
-    job = db.scalars(select(Job).where(Job.event_id == event_id)).one()
-    job.state = "dead" if final else "retrying"
-    job.last_error = error[:4000]
-    job.updated_at = now
-    event = db.get(EventRow, event_id)
-    lead_id = event.lead_id if event else None
-    if final and event is not None:
-        event.status = "dead"
-    db.add(TimelineEntry(event_id=event_id, lead_id=lead_id, kind="dead_lettered" if final else "failed",
-                         at=now, detail={"error": error[:500], "attempts": job.attempts}))
+    conn.execute(update(_JOBS).where(_JOBS.c.event_id == event_id).values(
+        state="dead" if final else "retrying", last_error=error[:4000], updated_at=now))
+    attempts = conn.execute(select(_JOBS.c.attempts).where(_JOBS.c.event_id == event_id)).scalar_one()
+    lead_id = conn.execute(select(_EVENTS.c.lead_id).where(_EVENTS.c.id == event_id)).scalar()
+    if final:
+        conn.execute(update(_EVENTS).where(_EVENTS.c.id == event_id).values(status="dead"))
+    conn.execute(_INSERT_TIMELINE, {"event_id": event_id, "lead_id": lead_id,
+                                    "kind": "dead_lettered" if final else "failed", "at": now,
+                                    "detail": {"error": error[:500], "attempts": attempts}})
 
 
 def decision_for_event(db: Session, *, event_id: int, pipeline_version: str,
@@ -292,71 +542,109 @@ def decision_for_event(db: Session, *, event_id: int, pipeline_version: str,
         DecisionRow.workspace_version == workspace_version)).first()
 
 
-def save_decision(db: Session, *, event_id: int, decision: Decision, pipeline_version: str,
-                  sender_email: str | None = None, sender_name: str | None = None) -> DecisionRow | None:
-    """Store a decision, link the lead and close the job; None when this version already decided it."""
-    if decision_for_event(db, event_id=event_id, pipeline_version=pipeline_version,
-                          workspace_version=decision.workspace_version) is not None:
+@dataclass(frozen=True)
+class StoredEvent:
+    """What a job needs of a stored event: its payload, and whether this version already decided it."""
+
+    event_id: int
+    payload: str
+    decided: bool
+
+
+def load_jobs(conn: Connection, *, event_ids: Sequence[int], pipeline_version: str,
+              workspace_version: str) -> dict[int, StoredEvent]:
+    """`load_job` for several events in one read; missing events are left out."""
+    rows = conn.execute(_SELECT_EVENTS_AND_DECISIONS, {
+        "b_event_ids": list(event_ids), "b_pipeline_version": pipeline_version,
+        "b_workspace_version": workspace_version}).all()
+    return {row.id: StoredEvent(event_id=row.id, payload=row.payload, decided=row.decision_id is not None)
+            for row in rows}
+
+
+def load_job(conn: Connection, *, event_id: int, pipeline_version: str,
+             workspace_version: str) -> StoredEvent | None:
+    """What a job needs of an event, in one read; None when the event is missing."""
+    row = conn.execute(_SELECT_EVENT_AND_DECISION, {"b_event_id": event_id, "b_pipeline_version": pipeline_version,
+                                                    "b_workspace_version": workspace_version}).first()
+    if row is None:
         return None
-    now = utcnow()
-    event = db.get(EventRow, event_id)
+    return StoredEvent(event_id=event_id, payload=row.payload, decided=row.decision_id is not None)
+
+
+def save_decision(db: Session | Connection, *, event_id: int, decision: Decision, pipeline_version: str,
+                  sender_email: str | None = None, sender_name: str | None = None,
+                  count_attempt: bool = False) -> DecisionRow | None:
+    """Store a decision, link the lead and close the job; None when this version already decided it.
+
+    `count_attempt` counts the run that made the decision among the job's attempts (the job path does,
+    so a successful job costs one write transaction). Returns the stored decision as a detached row.
+    Does not commit.
+    """
+    conn = _connection(db)
+    event = conn.execute(_SELECT_EVENT_FOR_SAVE, {"b_event_id": event_id}).first()
     if event is None:
         raise LookupError(f"no event {event_id}")
-    earlier = db.scalar(select(func.count()).select_from(DecisionRow).where(DecisionRow.event_id == event_id))
-    try:
-        with db.begin_nested():
-            lead = _lead_for_decision(db, event=event, decision=decision, email=sender_email, name=sender_name,
-                                      now=now)
-            row = DecisionRow(
-                event_id=event_id, lead_id=lead.id if lead else None, pipeline_version=pipeline_version,
-                workspace_version=decision.workspace_version, model=decision.model, type=decision.type,
-                urgency=decision.urgency, fit=decision.fit, action=decision.action, owner=decision.owner,
-                confidence=decision.confidence, account_id=decision.account_id,
-                duplicate_of=decision.duplicate_of, fields=decision.fields.model_dump(mode="json"),
-                reasons=[r.model_dump(mode="json") for r in decision.reasons],
-                parse_error=decision.parse_error, created_at=now)
-            db.add(row)
-            db.flush()
-    except IntegrityError:
-        return None  # another worker stored the same decision first: this run is a no-op
-    event.status = "decided"
-    if lead is not None and event.lead_id != lead.id:
-        event.lead_id = lead.id
+    now = utcnow()
+    # The lead first, so the decision row is written once, with its lead. On the rare no-op (a rerun or a
+    # lost race) the lead is stamped again with the same decision's values, inside the caller's transaction.
+    lead_id = _lead_for_decision(conn, lead_id=event.lead_id, decision=decision, email=sender_email,
+                                 name=sender_name, now=now)
+    values: dict[str, Any] = {
+        "event_id": event_id, "lead_id": lead_id, "pipeline_version": pipeline_version,
+        "workspace_version": decision.workspace_version, "model": decision.model, "type": decision.type,
+        "urgency": decision.urgency, "fit": decision.fit, "action": decision.action, "owner": decision.owner,
+        "confidence": decision.confidence, "account_id": decision.account_id,
+        "duplicate_of": decision.duplicate_of, "fields": decision.fields.model_dump(mode="json"),
+        "reasons": [r.model_dump(mode="json") for r in decision.reasons], "parse_error": decision.parse_error,
+        "created_at": now}
+    decision_id = _insert_decision_once(conn, values)
+    if decision_id is None:
+        return None  # decided before, or another worker stored the same decision first: a no-op
+    if lead_id is not None and event.lead_id != lead_id:
         # The event's earlier entries now belong to the lead's timeline too.
-        db.execute(update(TimelineEntry).where(TimelineEntry.event_id == event_id).values(lead_id=lead.id))
-    db.execute(update(Job).where(Job.event_id == event_id).values(state="done", updated_at=now, last_error=None))
-    db.add(TimelineEntry(event_id=event_id, lead_id=lead.id if lead else None,
-                         kind="redecided" if earlier else "decided", at=now,
-                         detail={"decision_id": row.id, "type": decision.type, "action": decision.action,
-                                 "owner": decision.owner, "workspace_version": decision.workspace_version,
-                                 "pipeline_version": pipeline_version}))
-    return row
+        conn.execute(_MOVE_TIMELINE, {"b_event_id": event_id, "new_lead_id": lead_id})
+    conn.execute(_DECIDE_EVENT, {"b_event_id": event_id, "new_lead_id": lead_id if lead_id is not None
+                                 else event.lead_id})
+    conn.execute(_CLOSE_JOB_COUNTED if count_attempt else _CLOSE_JOB, {"b_event_id": event_id,
+                                                                      "new_updated_at": now})
+    conn.execute(_INSERT_TIMELINE, {
+        "event_id": event_id, "lead_id": lead_id, "kind": "redecided" if event.status == "decided" else "decided",
+        "at": now,
+        "detail": {"decision_id": decision_id, "type": decision.type, "action": decision.action,
+                   "owner": decision.owner, "workspace_version": decision.workspace_version,
+                   "pipeline_version": pipeline_version}})
+    return DecisionRow(id=decision_id, **values)
 
 
-def _lead_for_decision(db: Session, *, event: EventRow, decision: Decision, email: str | None,
-                       name: str | None, now: datetime) -> LeadRow | None:
-    lead = db.get(LeadRow, event.lead_id) if event.lead_id else None
-    if lead is None and email:
-        lead = _lead_by_email(db, email=email, name=name, now=now)
-    if lead is None and decision.account_id:
+def _insert_decision_once(conn: Connection, values: dict[str, Any]) -> int | None:
+    statement = _INSERT_DECISION_ONCE.get(conn.dialect.name)
+    if statement is not None:
+        return conn.execute(statement, values).scalar()
+    try:
+        with conn.begin_nested():
+            return _new_id(conn.execute(_INSERT_DECISION, values))
+    except IntegrityError:
+        return None
+
+
+def _lead_for_decision(conn: Connection, *, lead_id: int | None, decision: Decision, email: str | None,
+                       name: str | None, now: datetime) -> int | None:
+    if lead_id is None and email:
+        lead_id = _lead_by_email(conn, email=email, name=name, now=now)
+    if lead_id is None and decision.account_id:
         # No address to tell people apart (a LinkedIn message, say): the account's lead stands for them.
-        lead = db.scalars(select(LeadRow).where(LeadRow.account_id == decision.account_id)
-                          .order_by(LeadRow.id)).first()
-    if lead is None:
-        if not (name or decision.fields.company):
-            return None  # nothing to recognise this sender by again; the event stands alone
-        lead = LeadRow(name=name, created_at=now, updated_at=now)
-        db.add(lead)
+        lead_id = conn.execute(_SELECT_LEAD_BY_ACCOUNT, {"b_account_id": decision.account_id}).scalar()
     fields = decision.fields
-    lead.company = fields.company or lead.company
-    lead.role = fields.role or lead.role
-    lead.country = fields.country or lead.country
-    lead.account_id = decision.account_id or lead.account_id
-    lead.name = lead.name or name
-    lead.type, lead.action, lead.owner = decision.type, decision.action, decision.owner
-    lead.updated_at = now
-    db.flush()
-    return lead
+    if lead_id is None:
+        if not (name or fields.company):
+            return None  # nothing to recognise this sender by again; the event stands alone
+        lead_id = _new_id(conn.execute(_INSERT_LEAD, {"name": name, "created_at": now, "updated_at": now}))
+    conn.execute(_UPDATE_LEAD, {
+        "b_lead_id": lead_id, "new_company": fields.company or None, "new_role": fields.role or None,
+        "new_country": fields.country or None, "new_account_id": decision.account_id or None,
+        "new_name": name or None, "new_type": decision.type, "new_action": decision.action,
+        "new_owner": decision.owner, "new_updated_at": now})
+    return lead_id
 
 
 def claim_stalled_jobs(db: Session, *, older_than_s: float, limit: int = 500) -> list[int]:
@@ -384,10 +672,19 @@ def claim_stalled_jobs(db: Session, *, older_than_s: float, limit: int = 500) ->
 # --- reads ------------------------------------------------------------------------------------------------
 
 
+# Ids are INTEGER columns: 32-bit on PostgreSQL. A larger number from a URL names no row, and would
+# make the driver raise (PostgreSQL: integer out of range; SQLite beyond 64 bits: OverflowError).
+_MAX_ID = 2**31 - 1
+
+
+def _is_id(value: int) -> bool:
+    return 1 <= value <= _MAX_ID
+
+
 def _page(db: Session, query: Select[RowT], id_column: Any, *, cursor: int | None,
           limit: int) -> Page[RowT]:
     if cursor is not None:
-        query = query.where(id_column < cursor)
+        query = query.where(id_column < min(cursor, _MAX_ID))
     rows = list(db.scalars(query.order_by(id_column.desc()).limit(limit + 1)).all())
     more = len(rows) > limit
     rows = rows[:limit]
@@ -405,7 +702,7 @@ def _between(column: Any, since: datetime | None, until: datetime | None) -> lis
 
 def get_event(db: Session, *, event_id: int) -> EventRow | None:
     """One stored event by id."""
-    return db.get(EventRow, event_id)
+    return db.get(EventRow, event_id) if _is_id(event_id) else None
 
 
 def list_events(db: Session, *, source: str | None = None, channel: str | None = None, status: str | None = None,
@@ -421,7 +718,7 @@ def list_events(db: Session, *, source: str | None = None, channel: str | None =
 
 def get_lead(db: Session, *, lead_id: int) -> LeadRow | None:
     """One lead by id."""
-    return db.get(LeadRow, lead_id)
+    return db.get(LeadRow, lead_id) if _is_id(lead_id) else None
 
 
 def list_leads(db: Session, *, type: str | None = None, action: str | None = None, owner: str | None = None,
