@@ -86,3 +86,15 @@ def test_eval_prints_the_leadbench_table(tmp_path: Path) -> None:
     report = json.loads(result.stdout)["local"]
     assert report["events"] == 1 and report["type_accuracy"] == 1.0
     assert report["usd_per_lead"] == 0.0
+
+
+def test_the_output_folder_is_made_and_an_unwritable_path_is_one_clear_error(tmp_path: Path) -> None:
+    out = tmp_path / "new" / "folder" / "decisions.jsonl"
+    made = leadrelay("qualify", "--workspace", str(COBALT), str(EXAMPLE_EVENTS), "-o", str(out))
+    assert made.returncode == 0, made.stderr
+    assert out.is_file()
+    (tmp_path / "blocker").write_text("a file, not a folder")
+    blocked = leadrelay("qualify", "--workspace", str(COBALT), str(EXAMPLE_EVENTS), "-o",
+                        str(tmp_path / "blocker" / "decisions.jsonl"))
+    assert blocked.returncode == 2
+    assert "cannot write" in blocked.stderr and "Traceback" not in blocked.stderr

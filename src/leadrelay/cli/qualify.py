@@ -76,6 +76,15 @@ def _decide(pipeline: Pipeline, item: EventLine, line: str, errors: Console) -> 
     return decision_for_failure(placeholder, "read", item.error or ValueError("bad event"), pipeline.workspace)
 
 
+def _open_output(path: Path) -> TextIO:
+    """The decisions file, its folder made if needed; an unwritable path is one clear error."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return path.open("w", encoding="utf-8")
+    except OSError as exc:
+        raise typer.BadParameter(f"cannot write {path}: {exc.strerror}", param_hint="--output") from None
+
+
 def qualify_command(
     events: Annotated[str, typer.Argument(help="Events file in the LeadBench event format (JSON lines), or - "
                                           "for standard input.")] = "-",
@@ -99,7 +108,7 @@ def qualify_command(
         total = _count_lines(path)
     with ExitStack() as stack:
         source = sys.stdin if events == "-" else stack.enter_context(Path(events).open(encoding="utf-8"))
-        out = sys.stdout if output is None else stack.enter_context(output.open("w", encoding="utf-8"))
+        out = sys.stdout if output is None else stack.enter_context(_open_output(output))
         progress = None
         if total is not None and total >= _PROGRESS_MIN_LINES:
             progress = stack.enter_context(Progress(
