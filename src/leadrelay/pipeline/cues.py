@@ -29,10 +29,6 @@ class _Cue:
         self.substrings = tuple(a for a in names if not (a.isascii() and a.isalnum()))
         self.pattern = re.compile(pattern, re.IGNORECASE | re.VERBOSE)
 
-    def search(self, text: str, words: frozenset[str]) -> re.Match[str] | None:
-        if self.words & words or any(a in text for a in self.substrings):
-            return self.pattern.search(text)
-        return None
 
 
 _WORDS = re.compile(r"[a-zà-ÿ0-9]+(?:'[a-z]+)?")
@@ -169,30 +165,49 @@ def _words(text: str) -> frozenset[str]:
     return frozenset(_WORDS.findall(text.lower()))
 
 
-def _first(cues: tuple[_Cue, ...], text: str) -> str | None:
-    """The earliest span any of `cues` matches in `text`."""
-    words = _words(text)
-    best: re.Match[str] | None = None
-    for cue in cues:
-        match = cue.search(text, words)
-        if match and (best is None or match.start() < best.start()):
-            best = match
-    return best.group(0).strip() if best else None
+class _CueSet:
+    """A group of cues with an index from anchor word to cue, so a message tries only its candidates."""
+
+    def __init__(self, cues: tuple[_Cue, ...]) -> None:
+        self._by_word: dict[str, list[int]] = {}
+        self._by_substring: list[tuple[str, int]] = []
+        self._cues = cues
+        for i, cue in enumerate(cues):
+            for word in cue.words:
+                self._by_word.setdefault(word, []).append(i)
+            self._by_substring.extend((sub, i) for sub in cue.substrings)
+
+    def first(self, text: str) -> str | None:
+        """The earliest span any cue of the set matches in `text`."""
+        words = _words(text)
+        candidates = {i for word in words & self._by_word.keys() for i in self._by_word[word]}
+        candidates.update(i for sub, i in self._by_substring if sub in text)
+        best: re.Match[str] | None = None
+        for i in sorted(candidates):
+            match = self._cues[i].pattern.search(text)
+            if match and (best is None or match.start() < best.start()):
+                best = match
+        return best.group(0).strip() if best else None
+
+
+_HIGH_URGENCY_SET = _CueSet(_HIGH_URGENCY)
+_NO_RUSH_SET = _CueSet(_NO_RUSH)
+_INJECTION_SET = _CueSet(_INJECTION)
 
 
 def find_high_urgency(text: str) -> str | None:
     """The first phrase in `text` that signals acute pain or a near deadline, if any."""
-    return _first(_HIGH_URGENCY, text)
+    return _HIGH_URGENCY_SET.first(text)
 
 
 def find_no_rush(text: str) -> str | None:
     """The first phrase in `text` that says there is no time pressure, if any."""
-    return _first(_NO_RUSH, text)
+    return _NO_RUSH_SET.first(text)
 
 
 def find_injection(text: str) -> str | None:
     """The first phrase in `text` that tries to instruct the system, if any."""
-    return _first(_INJECTION, text)
+    return _INJECTION_SET.first(text)
 
 
 def strip_injection(text: str) -> str:
