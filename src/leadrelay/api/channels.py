@@ -26,7 +26,7 @@ from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import Message
 
-from leadrelay.api.deps import Services, get_services, rate_limited_source, require_source
+from leadrelay.api.deps import Services, get_services, rate_limited_source, read_body, require_source
 from leadrelay.api.errors import ApiError, ErrorBody
 from leadrelay.api.events import EventAccepted, accept_event
 from leadrelay.errors import EventError
@@ -71,21 +71,6 @@ def _media_type(request: Request) -> str:
     return request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
 
 
-async def _read_body(request: Request, limit: int) -> bytes:
-    declared = request.headers.get("content-length")
-    if declared is not None:
-        if not declared.isdigit():
-            raise ApiError(400, "bad_request", "Content-Length is not a number")
-        if int(declared) > limit:
-            raise ApiError(413, "payload_too_large", f"the body is {declared} bytes; the limit is {limit}")
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in request.stream():  # a chunked body has no Content-Length: count as it streams
-        size += len(chunk)
-        if size > limit:
-            raise ApiError(413, "payload_too_large", f"the body is larger than the limit of {limit} bytes")
-        chunks.append(chunk)
-    return b"".join(chunks)
 
 
 def _decode_file(data: bytes) -> str:
@@ -197,7 +182,7 @@ async def post_form(form_id: str, request: Request, response: Response,
         raise ApiError(403, "forbidden", f"form {form_id!r} does not accept posts from origin "
                                          f"{_origin_of(request) or '(none sent)'}")
     _rate_limit(services, f"form:{form_id}")
-    body = await _read_body(request, services.settings.max_body_bytes)
+    body = await read_body(request, services.settings.max_body_bytes)
     items = await _form_items(request, body)
     if config.secret is not None:
         sent = next((value for name, value in items if name == config.secret_field), "")
@@ -229,7 +214,7 @@ async def post_email(request: Request, response: Response,
     """Store a whole RFC 822 message as an email event."""
     if _media_type(request) != "message/rfc822":
         raise ApiError(415, "unsupported_media_type", "send the message as Content-Type: message/rfc822")
-    body = await _read_body(request, services.settings.email_max_bytes)
+    body = await read_body(request, services.settings.email_max_bytes)
     return await _store(request, response, services, source=source, payload=email_payload(body))
 
 
@@ -251,7 +236,7 @@ async def post_mailgun(request: Request, response: Response,
     settings = services.settings
     if settings.mailgun_signing_key is None:
         raise ApiError(404, "not_configured", "Mailgun intake is off: set LEADRELAY_MAILGUN_SIGNING_KEY")
-    body = await _read_body(request, settings.email_max_bytes)
+    body = await read_body(request, settings.email_max_bytes)
     fields = dict(await _form_items(request, body, text_files=frozenset({"body-mime"})))
     try:
         verify_mailgun(settings.mailgun_signing_key.get_secret_value(), fields, guard=_mailgun_tokens,
@@ -288,7 +273,7 @@ def _basic_password(request: Request) -> str | None:
 
 
 async def _sendgrid(request: Request, response: Response, services: Services) -> EventAccepted:
-    body = await _read_body(request, services.settings.email_max_bytes)
+    body = await read_body(request, services.settings.email_max_bytes)
     fields = dict(await _form_items(request, body, text_files=frozenset({"email"})))
     _rate_limit(services, "sendgrid")
     return await _store(request, response, services, source="sendgrid", payload=sendgrid_payload(fields),
@@ -341,7 +326,7 @@ async def post_zendesk(request: Request, response: Response,
     settings = services.settings
     if _media_type(request) != "application/json":
         raise ApiError(415, "unsupported_media_type", "send the webhook as Content-Type: application/json")
-    body = await _read_body(request, settings.max_body_bytes)
+    body = await read_body(request, settings.max_body_bytes)
     if settings.zendesk_signing_secret is not None:
         try:
             verify_zendesk(settings.zendesk_signing_secret.get_secret_value(), body,

@@ -21,7 +21,7 @@ from leadrelay.store import repo
 from leadrelay.store.db import SessionFactory
 
 __all__ = ["DbSession", "RateLimiter", "Services", "Source", "get_db", "get_services", "rate_limited_source",
-           "require_source"]
+           "read_body", "require_source"]
 
 _bearer = HTTPBearer(auto_error=False, description="A per-source API token from `leadrelay tokens create SOURCE`.")
 
@@ -122,3 +122,21 @@ def rate_limited_source(
 
 
 Source = Annotated[str, Depends(require_source)]
+
+
+async def read_body(request: Request, limit: int) -> bytes:
+    """The request body, refused with 413 past `limit` bytes whether or not Content-Length says so."""
+    declared = request.headers.get("content-length")
+    if declared is not None:
+        if not declared.isdigit():
+            raise ApiError(400, "bad_request", "Content-Length is not a number")
+        if int(declared) > limit:
+            raise ApiError(413, "payload_too_large", f"the body is {declared} bytes; the limit is {limit}")
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():  # a chunked body has no Content-Length: count as it streams
+        size += len(chunk)
+        if size > limit:
+            raise ApiError(413, "payload_too_large", f"the body is larger than the limit of {limit} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)

@@ -12,7 +12,15 @@ from fastapi import APIRouter, Depends, Header, Query, Request, Response
 from fastapi.security import HTTPAuthorizationCredentials
 from pydantic import BaseModel
 
-from leadrelay.api.deps import DbSession, Services, Source, get_services, rate_limited_source, require_source
+from leadrelay.api.deps import (
+    DbSession,
+    Services,
+    Source,
+    get_services,
+    rate_limited_source,
+    read_body,
+    require_source,
+)
 from leadrelay.api.deps import _bearer as bearer_scheme  # the same scheme object, so OpenAPI is unchanged
 from leadrelay.api.errors import ApiError, ErrorBody
 from leadrelay.pipeline.records import ACTIONS, CHANNELS, TYPES, Event
@@ -152,21 +160,6 @@ def event_read(row: EventRow, *, job: Job | None = None, decisions: list[Decisio
     )
 
 
-async def _read_body(request: Request, limit: int) -> bytes:
-    declared = request.headers.get("content-length")
-    if declared is not None:
-        if not declared.isdigit():
-            raise ApiError(400, "bad_request", "Content-Length is not a number")
-        if int(declared) > limit:
-            raise ApiError(413, "payload_too_large", f"the body is {declared} bytes; the limit is {limit}")
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in request.stream():  # a chunked body has no Content-Length: count as it streams
-        size += len(chunk)
-        if size > limit:
-            raise ApiError(413, "payload_too_large", f"the body is larger than the limit of {limit} bytes")
-        chunks.append(chunk)
-    return b"".join(chunks)
 
 
 def accept_event(services: Services, *, source: str, raw: bytes | str, idempotency_key: str | None,
@@ -276,7 +269,7 @@ async def post_event(
     media_type = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
     if media_type != "application/json":
         raise ApiError(415, "unsupported_media_type", "send the event as Content-Type: application/json")
-    body = await _read_body(request, services.settings.max_body_bytes)
+    body = await read_body(request, services.settings.max_body_bytes)
     # Validation is cheap CPU work done here; the write joins the next group commit.
     prepared = repo.prepare_intake(source=source, raw=body, window_s=services.settings.idempotency_window_s,
                                    idempotency_key=idempotency_key)
