@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import logging
 import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -30,6 +29,7 @@ from leadrelay.pipeline.domains import (
     registrable_domain,
 )
 from leadrelay.pipeline.records import CrmAccount, CrmContact
+from leadrelay.text import strip_accents
 
 __all__ = ["CrmIndex", "NameMatch", "company_key", "company_tokens", "normalize_email"]
 
@@ -84,8 +84,7 @@ def _fold(text: str) -> str:
     if text.isascii():  # most names: nothing to fold but case
         return text.lower()
     text = _CJK_LEGAL_RE.sub(" ", text.translate(_FOLD))
-    text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
-    return text.casefold()
+    return strip_accents(text).casefold()
 
 
 def company_tokens(name: str | None) -> tuple[str, ...]:

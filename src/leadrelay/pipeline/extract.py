@@ -22,6 +22,7 @@ from leadrelay.errors import BackendError
 from leadrelay.pipeline import geo
 from leadrelay.pipeline.records import Evidence, Fields, Lead, Message
 from leadrelay.pipeline.sizes import Headcount, company_headcount, parse_company_size
+from leadrelay.text import lower_keeping_offsets as _lower
 
 __all__ = ["ExtractStep", "LocalFieldExtractor", "clean_company", "is_gibberish", "normalize_domain"]
 
@@ -372,13 +373,6 @@ def _form_get(form: Mapping[str, str], keys: Iterable[str]) -> tuple[str, str] |
             return key, value.strip()
     return None
 
-
-def _lower(text: str) -> str:
-    """`text` lower-cased with every index kept, so positions found in one apply to the other."""
-    low = text.lower()
-    if len(low) != len(text):
-        low = "".join(c.lower()[:1] for c in text)
-    return low
 
 
 def _find_all(low: str, needle: str, limit: int = 30) -> Iterable[int]:

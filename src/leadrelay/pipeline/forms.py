@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Mapping
 from functools import lru_cache
+
+from leadrelay.text import strip_accents
 
 __all__ = ["CANONICAL_KEYS", "canonical_key", "normalize_form"]
 
@@ -89,7 +90,7 @@ _NOT_WORD = re.compile(r"[^0-9a-z\u3000-\u9fff\uff00-\uffef]+")
 def _normal(key: str) -> str:
     """Lower-case, accents stripped, punctuation runs turned into one underscore."""
     text = key.strip().lower().replace("ß", "ss")
-    text = "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
+    text = strip_accents(text)
     return _NOT_WORD.sub("_", text).strip("_")
 
 

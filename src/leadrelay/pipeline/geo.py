@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import gettext
 import re
-import unicodedata
 from collections.abc import Iterable
 from functools import cache, lru_cache
 from typing import Any
 
 import phonenumbers
 import pycountry
+
+from leadrelay.text import strip_accents
 
 __all__ = [
     "city_country",
@@ -304,7 +305,7 @@ def normalize_place(text: str) -> str:
     """A lookup key for a place name: case-folded, accents removed, punctuation collapsed."""
     key = text.strip().casefold()
     if not key.isascii():
-        key = "".join(c for c in unicodedata.normalize("NFKD", key) if not unicodedata.combining(c))
+        key = strip_accents(key)
     key = _PUNCT_RE.sub(" ", key).strip(" .,")
     if key.startswith("the "):
         key = key[4:]

@@ -104,7 +104,7 @@ class ScoreStep:
         message = lead.message
         raw = f"{message.subject}\n{message.text}\n{message.forwarded_note}"
         injection = find_injection(raw)
-        text = strip_injection(raw)
+        text = strip_injection(raw) if injection else raw
         if injection:
             evidence.append(Evidence(kind="rule", step=self.name, span=injection[:120],
                                      detail="text that tries to instruct the system was ignored for urgency",

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from leadrelay.pipeline.geo import word_pattern
+from leadrelay.text import lower_keeping_offsets as _lower
 
 __all__ = ["Headcount", "company_headcount", "find_headcounts", "parse_company_size", "parse_number"]
 
@@ -239,13 +240,6 @@ def _value(match: re.Match[str], first: str, second: str) -> int | None:
         return (low + high) // 2
     return high
 
-
-def _lower(text: str) -> str:
-    """`text` lower-cased with every index kept, so spans found in one apply to the other."""
-    low = text.lower()
-    if len(low) != len(text):
-        low = "".join(c.lower()[:1] for c in text)
-    return low
 
 
 def _noun_matches(low: str) -> list[re.Match[str]]:
