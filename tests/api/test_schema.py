@@ -7,15 +7,11 @@ whole module stays well under a minute.
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
 import schemathesis
-import uvicorn
 from huey import MemoryHuey
 from hypothesis import HealthCheck, given, settings
 from sqlalchemy import Engine
@@ -26,6 +22,7 @@ from leadrelay.jobs.queue import JobQueue
 from leadrelay.jobs.tasks import JobContext
 from leadrelay.store import repo
 from leadrelay.store.db import make_session_factory, session_scope
+from tests.support import serve_on_loopback
 
 EXAMPLES_PER_OPERATION = 25
 
@@ -43,11 +40,6 @@ class LiveApi:
     enqueued: list[int]
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
 
 @pytest.fixture(scope="module")
 def live_api(tmp_path_factory: pytest.TempPathFactory, engine: Engine) -> Iterator[LiveApi]:
@@ -60,18 +52,8 @@ def live_api(tmp_path_factory: pytest.TempPathFactory, engine: Engine) -> Iterat
     app = create_app(app_settings, engine=engine, queue=queue, migrate=False)
     with session_scope(make_session_factory(engine)) as db:
         token = repo.create_token(db, source="fuzz")
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="critical", lifespan="off"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        if time.monotonic() > deadline:
-            raise RuntimeError("uvicorn did not start")
-        time.sleep(0.02)
-    yield LiveApi(url=f"http://127.0.0.1:{port}", token=token, enqueued=enqueued)
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serve_on_loopback(app) as url:
+        yield LiveApi(url=url, token=token, enqueued=enqueued)
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,6 @@ import shutil
 import socket
 import subprocess
 import tempfile
-import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -18,8 +17,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
-from huey import MemoryHuey
 from pydantic import SecretStr
 from sqlalchemy import Engine
 
@@ -32,6 +29,7 @@ from leadrelay.store import repo
 from leadrelay.store.db import make_session_factory, session_scope
 from leadrelay.store.tables import EventRow
 from tests.store.support import committed_engine, database_url, db, engine  # noqa: F401
+from tests.support import RecordingHuey, free_port, serve_on_loopback
 
 COBALT = Path(__file__).resolve().parents[2] / "examples" / "cobalt"
 MAX_BODY = 16_384
@@ -54,15 +52,6 @@ forms:
 DOVECOT = shutil.which("dovecot") or ("/usr/sbin/dovecot" if Path("/usr/sbin/dovecot").exists() else None)
 
 
-class RecordingHuey(MemoryHuey):  # type: ignore[misc]
-    """An in-memory queue nobody consumes; the tests read what was handed over."""
-
-
-def free_port() -> int:
-    """A TCP port free on 127.0.0.1 right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture(scope="session")
@@ -144,20 +133,8 @@ def server(settings: Settings, engine: Engine) -> Iterator[Server]:  # noqa: F81
     intake = make_intake(settings, engine)
     app = create_app(settings, engine=engine, queue=intake.services.queue, migrate=False)
     app.state.services = intake.services  # one services object, so tests can swap its rate limiter
-    port = free_port()
-    uv = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="critical", lifespan="off")
-    )
-    thread = threading.Thread(target=uv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not uv.started:
-        if time.monotonic() > deadline:
-            raise RuntimeError("uvicorn did not start")
-        time.sleep(0.02)
-    yield Server(url=f"http://127.0.0.1:{port}", intake=intake)
-    uv.should_exit = True
-    thread.join(timeout=10)
+    with serve_on_loopback(app) as url:
+        yield Server(url=url, intake=intake)
 
 
 # --- dovecot ----------------------------------------------------------------------------------------------

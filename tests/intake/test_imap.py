@@ -17,7 +17,8 @@ from leadrelay.config import Settings
 from leadrelay.errors import ConfigError
 from leadrelay.intake import imap
 from leadrelay.intake.imap import REJECTED_KEYWORD, ImapError, connect, poll_mailbox, poll_once, register
-from tests.intake.conftest import Dovecot, Intake, free_port, make_intake
+from tests.intake.conftest import Dovecot, Intake, make_intake
+from tests.support import free_port
 
 pytestmark = pytest.mark.integration
 

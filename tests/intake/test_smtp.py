@@ -22,7 +22,8 @@ from leadrelay.config import Settings
 from leadrelay.errors import ConfigError
 from leadrelay.intake.smtp import LeadMailHandler, allowed_domains, register, start_smtp
 from leadrelay.store.db import make_engine
-from tests.intake.conftest import EMAIL_MAX, Intake, free_port, make_intake
+from tests.intake.conftest import EMAIL_MAX, Intake, make_intake
+from tests.support import free_port
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -24,6 +23,7 @@ from leadrelay.store import repo
 from leadrelay.store.db import make_engine, make_session_factory, session_scope, upgrade
 from leadrelay.store.tables import DecisionRow, EventRow, Job
 from tests.store.support import PG_ENV, _fresh_postgres
+from tests.support import free_port
 
 pytestmark = [pytest.mark.slow, pytest.mark.integration]
 
@@ -44,11 +44,6 @@ def _event(i: int) -> dict[str, object]:
             "from_email": f"person{i}@company{i % 17}.example", "from_name": f"Person {i}",
             "subject": f"Request {i}", "body": _ASKS[i % len(_ASKS)].format(n=i)}
 
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 class Service:
@@ -208,7 +203,7 @@ def sqlite_url(tmp_path: Path) -> str:
 
 
 def test_kill_9_serve_with_the_embedded_queue_loses_nothing(tmp_path: Path, sqlite_url: str) -> None:
-    service = Service(_settings_env(tmp_path, sqlite_url), _free_port(), tmp_path)
+    service = Service(_settings_env(tmp_path, sqlite_url), free_port(), tmp_path)
     token = _token(sqlite_url)
     try:
         first = service.serve()
@@ -238,7 +233,7 @@ def test_kill_9_with_redis_workers_loses_nothing(tmp_path: Path, shared_database
     queue_name = f"leadrelay-test-{uuid.uuid4().hex[:8]}"
     env = _settings_env(tmp_path, shared_database_url, LEADRELAY_QUEUE="redis", LEADRELAY_QUEUE_URL=REDIS_URL,
                         LEADRELAY_QUEUE_NAME=queue_name)
-    service = Service(env, _free_port(), tmp_path)
+    service = Service(env, free_port(), tmp_path)
     token = _token(shared_database_url)
     try:
         api = service.serve("--no-consumer")
