@@ -37,6 +37,8 @@ ActionFilter = Literal[ACTIONS]  # type: ignore[valid-type]
 ChannelFilter = Literal[CHANNELS]  # type: ignore[valid-type]
 StatusFilter = Literal["received", "decided", "dead"]
 Limit = Annotated[int, Query(ge=1, le=500, description="Page size.")]
+# A filter value; PostgreSQL cannot compare text with a NUL in it, so such a value is refused (422).
+TextFilter = Annotated[str | None, Query(max_length=320, pattern=r"^[^\x00]*$")]
 Cursor = Annotated[int | None, Query(ge=1, description="`next_cursor` of the previous page.")]
 Since = Annotated[datetime | None, Query(description="Inclusive lower bound, ISO 8601 (UTC if no zone).")]
 Until = Annotated[datetime | None, Query(description="Exclusive upper bound, ISO 8601 (UTC if no zone).")]
@@ -287,7 +289,7 @@ async def post_event(
 def list_events(
     db: DbSession,
     _source: Source,
-    source: str | None = None,
+    source: TextFilter = None,
     channel: ChannelFilter | None = None,
     status: StatusFilter | None = None,
     since: Since = None,
@@ -320,8 +322,8 @@ def list_decisions(
     _source: Source,
     type: TypeFilter | None = None,
     action: ActionFilter | None = None,
-    owner: str | None = None,
-    source: str | None = None,
+    owner: TextFilter = None,
+    source: TextFilter = None,
     since: Since = None,
     until: Until = None,
     cursor: Cursor = None,
