@@ -1,4 +1,4 @@
-"""The service's tables: inbound events, leads, decisions, the lead timeline, jobs and API tokens.
+"""The service's tables: events, leads, decisions, timeline, jobs, tokens; actions, owners, timers; users.
 
 Portable column types only, so the same schema runs on SQLite and PostgreSQL. Times are stored as
 timezone-aware UTC.
@@ -25,16 +25,31 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 __all__ = [
+    "ACTION_STATES",
     "EVENT_STATUSES",
     "JOB_STATES",
+    "LEAD_STATUSES",
+    "OUTCOME_KINDS",
+    "TIMER_STATES",
+    "USER_ROLES",
+    "Action",
     "ApiToken",
+    "Assignment",
     "Base",
+    "CrmRecord",
     "DecisionRow",
     "EventRow",
     "IdempotencyKey",
     "Job",
+    "Label",
     "LeadRow",
+    "LeadState",
+    "Outcome",
+    "QueueState",
     "TimelineEntry",
+    "Timer",
+    "Touch",
+    "User",
     "utcnow",
 ]
 
@@ -187,3 +202,190 @@ class Job(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+# --- Routing in practice and actions (issue 4) -------------------------------------------------
+
+# pending: written with its decision, not yet run; running: a worker has it; retrying: failed, the
+# next attempt is due at `next_attempt_at`; done; dead: failed after the last attempt (shown to
+# people, retried by hand); draft: kept for a person (an email not allowed to auto-send);
+# cancelled: no longer needed (e.g. the lead was touched or opted out).
+ACTION_STATES = ("pending", "running", "retrying", "done", "dead", "draft", "cancelled")
+TIMER_STATES = ("pending", "fired", "cancelled")
+LEAD_STATUSES = ("open", "touched", "closed")
+
+
+class Assignment(Base):
+    """Who a lead was given to, from which queue, and why (round robin, account owner, fallback)."""
+
+    __tablename__ = "assignments"
+    __table_args__ = (Index("ix_assignments_assignee_at", "assignee", "at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    lead_id: Mapped[int] = mapped_column(ForeignKey("leads.id"), index=True)
+    decision_id: Mapped[int | None] = mapped_column(ForeignKey("decisions.id"), index=True)
+    queue: Mapped[str | None] = mapped_column(String(200), index=True)
+    assignee: Mapped[str] = mapped_column(String(320))  # an owner's email
+    reason: Mapped[str] = mapped_column(Text)
+    by: Mapped[str] = mapped_column(String(320), default="leadrelay")  # who assigned: the system or a person
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class QueueState(Base):
+    """One row per queue: the round-robin position, locked while a member is picked."""
+
+    __tablename__ = "queue_state"
+
+    queue: Mapped[str] = mapped_column(String(200), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    state: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # e.g. smooth-weight counters
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Action(Base):
+    """The outbox: one thing to do for a decision (CRM write, Slack alert, email), run by a worker.
+
+    Written in the same transaction as its decision; `key` is unique, so planning twice or running
+    twice never makes a second action.
+    """
+
+    __tablename__ = "actions"
+    __table_args__ = (Index("ix_actions_state_due", "state", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), unique=True)  # e.g. "crm:hubspot:decision:42"
+    lead_id: Mapped[int | None] = mapped_column(ForeignKey("leads.id"), index=True)
+    decision_id: Mapped[int | None] = mapped_column(ForeignKey("decisions.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(32), index=True)  # crm, slack, email, ...
+    target: Mapped[str] = mapped_column(String(64))  # builtin, hubspot, salesforce, slack, smtp
+    state: Mapped[str] = mapped_column(String(16), default="pending", index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(default=None)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # what to do, fixed at planning
+    result: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # external ids, message id, ...
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    done_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class CrmRecord(Base):
+    """A record LeadRelay holds or wrote in a CRM: the built-in CRM's own rows, and the ids of
+    records in HubSpot or Salesforce, so a second write updates instead of creating."""
+
+    __tablename__ = "crm_records"
+    __table_args__ = (UniqueConstraint("system", "object", "match_key", name="uq_crm_records_key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    system: Mapped[str] = mapped_column(String(32))  # builtin, hubspot, salesforce
+    object: Mapped[str] = mapped_column(String(32))  # contact, company, lead, account, task
+    match_key: Mapped[str] = mapped_column(String(320))  # email, domain, or a task's key
+    external_id: Mapped[str] = mapped_column(String(200))
+    lead_id: Mapped[int | None] = mapped_column(ForeignKey("leads.id"), index=True)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Timer(Base):
+    """A due time of ours (an SLA, a reminder, a follow-up step), swept by a periodic task."""
+
+    __tablename__ = "timers"
+    __table_args__ = (Index("ix_timers_state_due", "state", "due_at"),
+                      UniqueConstraint("key", name="uq_timers_key"))
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(200))  # e.g. "sla:lead:7:decision:42:step:0"
+    lead_id: Mapped[int] = mapped_column(ForeignKey("leads.id"), index=True)
+    action_id: Mapped[int | None] = mapped_column(ForeignKey("actions.id"))
+    kind: Mapped[str] = mapped_column(String(32))  # sla, reminder, follow_up
+    step: Mapped[int] = mapped_column(Integer, default=0)
+    due_at: Mapped[datetime] = mapped_column()
+    state: Mapped[str] = mapped_column(String(16), default="pending")
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    fired_at: Mapped[datetime | None] = mapped_column(default=None)
+    cancelled_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class Touch(Base):
+    """A person acting on a lead (a claim in Slack or the UI, a reply, a CRM activity, an API call)."""
+
+    __tablename__ = "touches"
+    __table_args__ = (Index("ix_touches_lead_at", "lead_id", "at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    lead_id: Mapped[int] = mapped_column(ForeignKey("leads.id"))
+    source: Mapped[str] = mapped_column(String(32))  # slack, ui, email, crm, api
+    kind: Mapped[str] = mapped_column(String(32), default="touch")  # claim, reply, activity, touch
+    by: Mapped[str | None] = mapped_column(String(320))
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+class LeadState(Base):
+    """The working state of a lead beside its identity: assignee, status, first touch, opt-out."""
+
+    __tablename__ = "lead_state"
+
+    lead_id: Mapped[int] = mapped_column(ForeignKey("leads.id"), primary_key=True)
+    assignee: Mapped[str | None] = mapped_column(String(320), index=True)
+    queue: Mapped[str | None] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(16), default="open", index=True)
+    source: Mapped[str | None] = mapped_column(String(64), index=True)  # where the lead first came from
+    high_intent: Mapped[bool] = mapped_column(default=False)
+    first_event_at: Mapped[datetime | None] = mapped_column(default=None)
+    first_touch_at: Mapped[datetime | None] = mapped_column(default=None)
+    opted_out_at: Mapped[datetime | None] = mapped_column(default=None)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+# --- People, corrections and outcomes (issue 5) ------------------------------------------------
+
+USER_ROLES = ("admin", "rep")
+OUTCOME_KINDS = ("meeting_booked", "opportunity", "won", "lost")
+
+
+class User(Base):
+    """Someone who signs in to the web app; a rep's email is their owner email in the workspace."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    email: Mapped[str] = mapped_column(String(320), unique=True)
+    name: Mapped[str] = mapped_column(String(200), default="")
+    role: Mapped[str] = mapped_column(String(16), default="rep")
+    password_hash: Mapped[str] = mapped_column(String(300))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    disabled_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class Label(Base):
+    """A person's verdict on a decision: accepted as is, or a field corrected (who and when)."""
+
+    __tablename__ = "labels"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    decision_id: Mapped[int] = mapped_column(ForeignKey("decisions.id"), index=True)
+    lead_id: Mapped[int | None] = mapped_column(ForeignKey("leads.id"), index=True)
+    field: Mapped[str] = mapped_column(String(64))  # type, action, owner, fields.company, ... or "*" (accepted)
+    predicted: Mapped[str | None] = mapped_column(Text)
+    corrected: Mapped[str | None] = mapped_column(Text)
+    by: Mapped[str] = mapped_column(String(320))
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+class Outcome(Base):
+    """What became of a lead: a meeting booked, an opportunity, won or lost (API, UI or CRM)."""
+
+    __tablename__ = "outcomes"
+    __table_args__ = (Index("ix_outcomes_lead_kind", "lead_id", "kind"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    lead_id: Mapped[int] = mapped_column(ForeignKey("leads.id"))
+    kind: Mapped[str] = mapped_column(String(32))
+    amount: Mapped[float | None] = mapped_column(Float, default=None)
+    source: Mapped[str] = mapped_column(String(32), default="api")
+    by: Mapped[str | None] = mapped_column(String(320))
+    note: Mapped[str | None] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
