@@ -6,6 +6,7 @@ __all__ = [
     "BackendError",
     "ConfigError",
     "EventError",
+    "IntegrationError",
     "LeadRelayError",
     "StepError",
     "WorkspaceError",
@@ -44,3 +45,18 @@ class StepError(LeadRelayError):
 
 class BackendError(LeadRelayError):
     """A model backend failed or answered nonsense."""
+
+
+class IntegrationError(LeadRelayError):
+    """A call to an outside service (CRM, Slack, SMTP) failed; `retryable` tells the outbox whether to try again.
+
+    `retry_after_s` carries a server's Retry-After (a 429's wait); `status_code` the HTTP status when there was one.
+    """
+
+    def __init__(self, message: str, *, slug: str, retryable: bool, status_code: int | None = None,
+                 retry_after_s: float | None = None) -> None:
+        self.slug = slug
+        self.retryable = retryable
+        self.status_code = status_code
+        self.retry_after_s = retry_after_s
+        super().__init__(f"{slug}: {message}")
