@@ -13,7 +13,7 @@ from leadrelay.backends.base import TypeClassifier, TypeVerdict
 from leadrelay.backends.type_cues import type_cues
 from leadrelay.errors import BackendError
 from leadrelay.pipeline.extract import is_bot_form
-from leadrelay.pipeline.records import Classification, ClassifiedLead, EnrichedLead, Evidence
+from leadrelay.pipeline.records import Classification, ClassifiedLead, EnrichedLead, Evidence, advance
 
 __all__ = ["ClassifyStep"]
 
@@ -56,9 +56,7 @@ class ClassifyStep:
         ruled = self._by_rule(lead)
         if ruled is not None:
             classification, reason = ruled
-            return ClassifiedLead(**dict(lead), classification=classification).model_copy(
-                update={"evidence": (*lead.evidence, reason)}
-            )
+            return advance(lead, ClassifiedLead, classification=classification, evidence=(*lead.evidence, reason))
         verdict = self._backend.classify(lead)
         if not isinstance(verdict, TypeVerdict):
             raise BackendError(f"backend {self._backend.name!r} returned {type(verdict).__name__}")
@@ -80,9 +78,7 @@ class ClassifyStep:
             urgency=verdict.urgency,
             urgency_confidence=verdict.urgency_confidence,
         )
-        return ClassifiedLead(**dict(lead), classification=classification).model_copy(
-            update={"evidence": evidence}
-        )
+        return advance(lead, ClassifiedLead, classification=classification, evidence=evidence)
 
     def _by_rule(self, lead: EnrichedLead) -> tuple[Classification, Evidence] | None:
         message = lead.message

@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 
 from rapidfuzz import fuzz
 
-from leadrelay.pipeline.records import DedupedLead, Evidence, RoutedLead
+from leadrelay.pipeline.records import DedupedLead, Evidence, RoutedLead, advance
 from leadrelay.text import fold as _fold
 
 __all__ = ["DedupeStep", "SeenRequest"]
@@ -127,9 +127,7 @@ class DedupeStep:
             self._by_email.setdefault(email, []).append(seen)
         if name and len(name.split()) >= 2:
             self._by_name.setdefault(name, []).append(seen)
-        return DedupedLead(**dict(lead), duplicate_of=original.root_id if original else None).model_copy(
-            update={"evidence": evidence}
-        )
+        return advance(lead, DedupedLead, duplicate_of=original.root_id if original else None, evidence=evidence)
 
     def _find(self, email: str | None, name: str | None, company: str | None, kind: str,
               received: datetime | None, ask: _Ask) -> SeenRequest | None:

@@ -37,6 +37,7 @@ from leadrelay.pipeline.records import (
     Evidence,
     Fields,
     Lead,
+    advance,
 )
 from leadrelay.pipeline.website import OfflineWebsiteEnricher, WebsiteEnricher
 from leadrelay.workspace import Workspace
@@ -51,7 +52,6 @@ _NOT_A_COMPANY_SITE = frozenset({
     "medium.com", "youtube.com", "google.com", "about.me", "substack.com", "notion.site", "wixsite.com",
     "squarespace.com", "wordpress.com", "blogspot.com", "tiktok.com", "bit.ly", "linktr.ee",
 })
-_LEAD_FIELDS = tuple(Lead.model_fields)  # carried over as they are, whatever fields Lead grows
 _FACTS_CACHE_MAX = 100_000
 _LABEL_MATCH_SCORE = 0.9
 _WEBSITE_MATCH_SCORE = 0.95
@@ -204,10 +204,7 @@ class EnrichStep:
             stated_team_size=stated_size,
             website_facts=self._website_facts(facts, site),
         )
-        data = {name: getattr(lead, name) for name in _LEAD_FIELDS}
-        data["fields"] = fields
-        data["evidence"] = (*lead.evidence, *evidence)
-        return EnrichedLead(**data, enrichment=enrichment)
+        return advance(lead, EnrichedLead, fields=fields, evidence=(*lead.evidence, *evidence), enrichment=enrichment)
 
     # -- matching ---------------------------------------------------------------------------------
 

@@ -13,7 +13,7 @@ mutates its input. The chain is::
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -46,6 +46,7 @@ __all__ = [
     "ScoredLead",
     "Signature",
     "Urgency",
+    "advance",
 ]
 
 InboundType = Literal[
@@ -65,6 +66,21 @@ FITS: tuple[Fit, ...] = ("strong", "moderate", "weak", "unknown")
 Action = Literal["escalate", "route", "reply", "review", "archive"]
 ACTIONS: tuple[Action, ...] = ("escalate", "route", "reply", "review", "archive")
 EvidenceKind = Literal["text", "form", "header", "enrichment", "rule", "model", "history"]
+
+
+_Next = TypeVar("_Next", bound=BaseModel)
+
+
+def advance(record: BaseModel, next_stage: type[_Next], **new: Any) -> _Next:
+    """The next stage's record: `record`'s fields with `new` added or replaced.
+
+    Nothing is validated again: every field already is (the record was validated when built, and each
+    new value is a record or a plain value a step built itself). Re-validating the whole chain at
+    each step cost more than some steps' own work.
+    """
+    values = dict(record.__dict__)
+    values.update(new)
+    return next_stage.model_construct(**values)
 
 
 class _Record(BaseModel):

@@ -7,7 +7,7 @@ action would lose a possible buyer (the model thinks it may be sales, but the ty
 
 from __future__ import annotations
 
-from leadrelay.pipeline.records import Action, Evidence, RoutedLead, Routing, ScoredLead
+from leadrelay.pipeline.records import Action, Evidence, RoutedLead, Routing, ScoredLead, advance
 from leadrelay.workspace import SegmentConfig, Workspace
 
 __all__ = ["RouteStep"]
@@ -45,9 +45,7 @@ class RouteStep:
         action, owner = self._policy(lead, evidence)
         action, owner = self._review_gate(lead, action, owner, evidence)
         routing = Routing(action=action, owner=owner)
-        return RoutedLead(**dict(lead), routing=routing).model_copy(
-            update={"evidence": (*lead.evidence, *evidence)}
-        )
+        return advance(lead, RoutedLead, routing=routing, evidence=(*lead.evidence, *evidence))
 
     def _rule(self, evidence: list[Evidence], rule: str, detail: str) -> None:
         evidence.append(Evidence(kind="rule", step=self.name, detail=detail, source=f"rule:route.{rule}"))

@@ -16,7 +16,7 @@ from leadrelay.pipeline.cues import (
     find_no_rush,
     strip_injection,
 )
-from leadrelay.pipeline.records import ClassifiedLead, Evidence, Fit, Score, ScoredLead, Urgency
+from leadrelay.pipeline.records import ClassifiedLead, Evidence, Fit, Score, ScoredLead, Urgency, advance
 from leadrelay.text import fold as _fold
 from leadrelay.workspace import Workspace
 
@@ -89,9 +89,7 @@ class ScoreStep:
         if lead.classification.type == "sales":
             fit = self._fit(lead, evidence)
         score = Score(urgency=urgency, fit=fit, segment_size=lead.fields.team_size)
-        return ScoredLead(**dict(lead), score=score).model_copy(
-            update={"evidence": (*lead.evidence, *evidence)}
-        )
+        return advance(lead, ScoredLead, score=score, evidence=(*lead.evidence, *evidence))
 
     # -- urgency ---------------------------------------------------------------------------------
 
