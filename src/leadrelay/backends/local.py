@@ -152,7 +152,7 @@ class LocalTypeClassifier:
         return TypeVerdict(
             type=type_,
             confidence=_unit(type_p[top]),
-            probabilities={t: round(_unit(p), 4) for t, p in zip(TYPES, type_p, strict=True)},
+            probabilities={t: round(min(1.0, max(0.0, p)), 4) for t, p in zip(TYPES, type_p, strict=True)},
             urgency=urgency,
             urgency_confidence=_unit(urg_p[top_u]),
             model=self.model_id,

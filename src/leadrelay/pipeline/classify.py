@@ -24,11 +24,16 @@ _CJK = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 _MIN_WORDS = 4
 
 
-def _meaningful_size(lead: EnrichedLead) -> int:
+def _says_almost_nothing(lead: EnrichedLead) -> bool:
+    """Fewer than `_MIN_WORDS` meaningful words (a CJK character pair counts as one); stops counting early."""
     message = lead.message
     text = f"{message.subject} {message.text} {message.forwarded_note}"
-    words = len(_WORD.findall(text))
-    return words + len(_CJK.findall(text)) // 2
+    words = 0
+    for _ in _WORD.finditer(text):
+        words += 1
+        if words >= _MIN_WORDS:
+            return False
+    return words + len(_CJK.findall(text)) // 2 < _MIN_WORDS
 
 
 class ClassifyStep:
@@ -93,7 +98,7 @@ class ClassifyStep:
             spam = Classification(type="spam", confidence=0.9, probabilities={"spam": 0.9}, model="rules")
             return spam, Evidence(kind="rule", step=self.name, source="rule:classify.bot_form",
                                   detail="a bot form fill: the free-text fields are keyboard mash")
-        elif (_meaningful_size(lead) < _MIN_WORDS and not _form_says_enough(lead)
+        elif (_says_almost_nothing(lead) and not _form_says_enough(lead)
               and not _points_at_a_type(lead)):
             why, confidence = "the message says almost nothing", 0.7
         else:

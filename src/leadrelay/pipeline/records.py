@@ -74,13 +74,12 @@ _Next = TypeVar("_Next", bound=BaseModel)
 def advance(record: BaseModel, next_stage: type[_Next], **new: Any) -> _Next:
     """The next stage's record: `record`'s fields with `new` added or replaced.
 
-    Nothing is validated again: every field already is (the record was validated when built, and each
-    new value is a record or a plain value a step built itself). Re-validating the whole chain at
-    each step cost more than some steps' own work.
+    Built in one call from the fields as they are: the nested records are already validated, and
+    pydantic passes instances through with an isinstance check. Much cheaper than `model_copy`.
     """
     values = dict(record.__dict__)
     values.update(new)
-    return next_stage.model_construct(**values)
+    return next_stage(**values)
 
 
 class _Record(BaseModel):
