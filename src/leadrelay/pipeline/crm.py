@@ -91,7 +91,9 @@ def company_tokens(name: str | None) -> tuple[str, ...]:
     """The words of a company name with case, accents, punctuation, "and" and legal forms removed."""
     if not name:
         return ()
-    text = _SLASH_FORMS_RE.sub(r"\1\2", _fold(name))
+    text = _fold(name)
+    if "/" in text:  # a sub with a group template is costly; most names have no slash
+        text = _SLASH_FORMS_RE.sub(r"\1\2", text)
     text = _AND_RE.sub(" ", _JOIN_RE.sub("", text))
     tokens = [t for t in _SPLIT_RE.split(text) if t and t != "and"]
     if len(tokens) > 1 and tokens[0] == "the":

@@ -176,10 +176,20 @@ _ROLE_CUT_RE = re.compile(
 _OF_CUT_RE = re.compile(r"\b(?:founder|co-?founder|cofounder|owner|ceo|cto|cfo|president)\s+of\b", re.IGNORECASE)
 _ROLE_NOISE_RE = re.compile(r"\b(?:i|we|you|our|my|your|looking|reaching|writing|interested|trying|"
                             r"wondering|going|happy|glad|sure|not|also|just|still|very|currently)\b", re.IGNORECASE)
-_JA_ROLE_RE = re.compile(
-    rf"[{_JA}ー]{{0,10}}?(?:部長|課長|マネージャー|マネジャー|エンジニア|責任者|担当者|取締役|室長|本部長|リーダー|"
-    rf"アナリスト|代表|CTO|CIO|CEO)"
+_JA_ROLE_NOUN_RE = re.compile(
+    r"部長|課長|マネージャー|マネジャー|エンジニア|責任者|担当者|取締役|室長|本部長|リーダー|アナリスト|代表|CTO|CIO|CEO"
 )
+_JA_ROLE_PREFIX = re.compile(rf"[{_JA}ー]{{1,10}}$")
+
+
+def _ja_role(text: str) -> str | None:
+    """The first Japanese role noun with up to ten name characters before it ("営業本部長")."""
+    noun = _JA_ROLE_NOUN_RE.search(text)
+    if noun is None:
+        return None
+    # Found from the noun back (a search for the whole pattern tried every position of the text).
+    prefix = _JA_ROLE_PREFIX.search(text, max(0, noun.start() - 10), noun.start())
+    return text[prefix.start() if prefix else noun.start():noun.end()]
 _HEADLINE_SPLIT_RE = re.compile(r"\s+(?:at|@|bei|chez|en|na|no|presso|bij|à)\s+", re.IGNORECASE)
 _HEADLINE_PARTS_RE = re.compile(r"\s+[|•·–—]\s+|\s+-\s+")
 
@@ -672,9 +682,9 @@ class LocalFieldExtractor:
         for role, _, span in _roles_at(text, low):
             return role, span
         if not text.isascii():
-            ja = _JA_ROLE_RE.search(text)
+            ja = _ja_role(text)
             if ja:
-                return ja.group(0), ja.group(0)
+                return ja, ja
         return None
 
     # -- use case ----------------------------------------------------------------------------------
