@@ -67,3 +67,20 @@ def test_reset_forgets_the_stream() -> None:
     step.run(routed(ASK, event_id="a"))
     step.reset()
     assert step.run(routed(ASK, event_id="b")).duplicate_of is None
+
+
+def test_requests_outside_the_window_are_forgotten_so_memory_stays_bounded() -> None:
+    step = DedupeStep(window_hours=24)
+    step.run(routed(ASK, event_id="old"))
+    step.run(routed("A different ask about invoices.", event_id="new", received_at=RECEIVED + timedelta(days=3)))
+    remembered = [seen.event_id for entries in step._by_email.values() for seen in entries]
+    assert remembered == ["new"]
+
+
+def test_at_most_fifty_requests_are_kept_per_sender() -> None:
+    step = DedupeStep(window_hours=24 * 365)
+    for i in range(60):
+        step.run(routed(f"Question number {i} about something else entirely: topic {i * 7919}.",
+                        event_id=f"e{i}", received_at=RECEIVED + timedelta(minutes=i)))
+    kept = [seen.event_id for entries in step._by_email.values() for seen in entries]
+    assert len(kept) == 50 and kept[0] == "e10"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections import deque
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -34,6 +35,9 @@ _SAME_ASK_BY_NAME = 55
 # An identical resubmission is a duplicate whatever it says.
 _IDENTICAL = 97
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+# Earlier requests kept per address or name: a long-running worker must not grow without bound, and a
+# sender with more open requests than this in one window is a bot, not a person.
+_MAX_PER_KEY = 50
 
 
 class _Ask:
@@ -88,8 +92,8 @@ class DedupeStep:
 
     def __init__(self, *, window_hours: float) -> None:
         self._window = timedelta(hours=window_hours)
-        self._by_email: dict[str, list[SeenRequest]] = {}
-        self._by_name: dict[str, list[SeenRequest]] = {}
+        self._by_email: dict[str, deque[SeenRequest]] = {}
+        self._by_name: dict[str, deque[SeenRequest]] = {}
 
     def warm_up(self) -> None:
         """Nothing to load."""
@@ -124,10 +128,21 @@ class DedupeStep:
             received_at=received, ask=ask,
         )
         if email:
-            self._by_email.setdefault(email, []).append(seen)
+            self._remember(self._by_email, email, seen)
         if name and len(name.split()) >= 2:
-            self._by_name.setdefault(name, []).append(seen)
+            self._remember(self._by_name, name, seen)
         return advance(lead, DedupedLead, duplicate_of=original.root_id if original else None, evidence=evidence)
+
+    def _remember(self, index: dict[str, deque[SeenRequest]], key: str, seen: SeenRequest) -> None:
+        entries = index.get(key)
+        if entries is None:
+            entries = index[key] = deque(maxlen=_MAX_PER_KEY)
+        # Requests older than the window can never match again: forget them (arrival order is time order).
+        if seen.received_at is not None:
+            while entries and entries[0].received_at is not None \
+                    and seen.received_at - entries[0].received_at > self._window:
+                entries.popleft()
+        entries.append(seen)
 
     def _find(self, email: str | None, name: str | None, company: str | None, kind: str,
               received: datetime | None, ask: _Ask) -> SeenRequest | None:
