@@ -79,6 +79,7 @@ class LeadAlert:
     queue: str | None = None
     urgency: str | None = None
     fields: dict[str, str] = field(default_factory=dict)
+    reassign_to: tuple[str, ...] = ()  # owner emails offered by the alert's "Reassign" menu; () = any Slack user
 
 
 @dataclass(frozen=True)
