@@ -8,18 +8,29 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from leadrelay.errors import WorkspaceError
 from leadrelay.pipeline.records import TYPES, Action, CrmAccount, CrmContact
 
-__all__ = ["FormConfig", "Owner", "Workspace", "WorkspaceConfig", "load_workspace"]
+__all__ = ["ActionsConfig", "FormConfig", "Owner", "QueueConfig", "QueueMember", "SlaConfig", "Workspace",
+           "WorkspaceConfig", "load_workspace", "parse_duration"]
 
 _COUNTRY_KEYWORDS = {"served", "other"}
 
@@ -192,6 +203,157 @@ class FormConfig(_Config):
         return [o.strip().rstrip("/").lower() for o in value]
 
 
+# --- Owners, SLAs and actions (issue 4) ----------------------------------------------------------
+
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|m|h|d|w)\s*$")
+_UNIT_S = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+
+
+def parse_duration(value: Any) -> timedelta:
+    """A duration written as ``30s``, ``15m``, ``4h``, ``3d`` or ``1w`` (or a number of seconds)."""
+    if isinstance(value, timedelta):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return timedelta(seconds=float(value))
+    match = _DURATION.match(str(value)) if isinstance(value, str) else None
+    if match is None:
+        raise ValueError(f"{value!r} is not a duration; write e.g. 30s, 15m, 4h, 3d or 1w")
+    return timedelta(seconds=float(match.group(1)) * _UNIT_S[match.group(2)])
+
+
+Duration = Annotated[timedelta, BeforeValidator(parse_duration)]
+
+
+class QueueMember(_Config):
+    """A person in a queue: their share of the round robin and how many open leads they may hold."""
+
+    email: str = Field(min_length=3)
+    weight: int = Field(default=1, ge=0)  # 0 keeps someone in the queue without new leads
+    cap: int | None = Field(default=None, ge=0)  # max open leads; None: no cap
+
+    @field_validator("email")
+    @classmethod
+    def _lower(cls, value: str) -> str:
+        return value.strip().lower()
+
+
+def _member(value: Any) -> Any:
+    return {"email": value} if isinstance(value, str) else value
+
+
+class QueueConfig(_Config):
+    """A queue the routing policy names: its members, its manager, and where leads go when nobody is free."""
+
+    members: list[Annotated[QueueMember, BeforeValidator(_member)]] = Field(default_factory=list)
+    manager: str | None = None  # an owner's email: reminders escalate to them, and the last resort
+    fallback: str | None = None  # another queue's name or a person's email
+
+    @field_validator("manager", "fallback")
+    @classmethod
+    def _strip(cls, value: str | None) -> str | None:
+        return value.strip().lower() if value and "@" in value else (value.strip() if value else None)
+
+
+SlaStepName = Literal["remind", "reassign", "escalate"]
+
+
+class SlaStep(_Config):
+    """What to do when a lead was not touched in time; `after` counts from the previous step (or the due time)."""
+
+    do: SlaStepName
+    after: Duration = timedelta(0)
+
+
+def _default_sla_due() -> dict[Action, timedelta]:
+    return {"escalate": timedelta(minutes=15), "route": timedelta(hours=4), "review": timedelta(hours=1)}
+
+
+def _default_sla_steps() -> list[SlaStep]:
+    return [SlaStep(do="remind"), SlaStep(do="reassign", after=timedelta(minutes=15)),
+            SlaStep(do="escalate", after=timedelta(minutes=30))]
+
+
+class SlaConfig(_Config):
+    """Due times per action for the first touch, and the steps taken when one passes."""
+
+    due: dict[Action, Duration] = Field(default_factory=_default_sla_due)
+    when_missed: list[SlaStep] = Field(default_factory=_default_sla_steps)
+
+
+ReplySituation = Literal["weak_fit", "student", "insufficient_info"]
+
+
+class FollowUpStep(_Config):
+    """One email of the sequence to a lead who did not answer; `after` counts from the previous email."""
+
+    after: Duration
+    situation: str | None = None  # a template name; None: follow_up_1 for the first step, follow_up_2 after
+
+
+class FollowUpsConfig(_Config):
+    """Follow-up emails after an auto-sent reply, until the lead answers or opts out."""
+
+    steps: list[FollowUpStep] = Field(default_factory=list)
+
+
+CrmSlug = Literal["builtin", "hubspot", "salesforce"]
+
+
+def _escalate_only() -> list[Action]:
+    return ["escalate"]
+
+
+def _builtin_only() -> list[CrmSlug]:
+    return ["builtin"]
+
+
+class SlackActionsConfig(_Config):
+    alert_on: list[Action] = Field(default_factory=_escalate_only)
+
+
+class EmailActionsConfig(_Config):
+    from_address: str = "sales@example.com"
+    sender_name: str = "The sales team"  # signs the emails
+    reply_to: str | None = None
+    # Extra template values: self_serve_url, docs_url, education_url, meeting_url ...
+    links: dict[str, str] = Field(default_factory=dict)
+    # Situations whose reply is sent by itself; the others are kept as drafts for a person.
+    auto_send: list[ReplySituation] = Field(default_factory=list)
+    templates: str | None = None  # a folder of the workspace with Jinja templates overriding the built-in ones
+
+    @field_validator("from_address", "reply_to")
+    @classmethod
+    def _address(cls, value: str | None) -> str | None:
+        if value is not None and ("@" not in value or any(c in value for c in "\r\n")):
+            raise ValueError(f"{value!r} is not an email address")
+        return value
+
+
+class ActionsConfig(_Config):
+    """Which integrations a decision's actions use."""
+
+    crm: list[CrmSlug] = Field(default_factory=_builtin_only)
+    field_mapping: dict[str, dict[str, str]] = Field(default_factory=dict)  # crm -> our field -> theirs
+    slack: SlackActionsConfig = Field(default_factory=SlackActionsConfig)
+    email: EmailActionsConfig = Field(default_factory=EmailActionsConfig)
+    base_url: str = "http://127.0.0.1:8000"  # lead links in alerts, tasks and emails
+
+    @field_validator("field_mapping")
+    @classmethod
+    def _known_crms(cls, value: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
+        unknown = sorted(set(value) - {"builtin", "hubspot", "salesforce"})
+        if unknown:
+            raise ValueError(f"field_mapping for unknown CRM(s) {unknown}; known: builtin, hubspot, salesforce")
+        return value
+
+    @field_validator("base_url")
+    @classmethod
+    def _base_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError(f"{value!r} is not an http(s) URL")
+        return value.rstrip("/")
+
+
 class WorkspaceConfig(_Config):
     """The contents of ``workspace.yaml``."""
 
@@ -205,6 +367,12 @@ class WorkspaceConfig(_Config):
     crm: CrmFiles = Field(default_factory=CrmFiles)
     backends: BackendsConfig = Field(default_factory=BackendsConfig)
     forms: dict[str, FormConfig] = Field(default_factory=dict)
+    queues: dict[str, QueueConfig] = Field(default_factory=dict)
+    # Out-of-office periods per owner email: [[from, to], ...], dates (whole days, UTC) or ISO times.
+    out_of_office: dict[str, list[tuple[Any, Any]]] = Field(default_factory=dict)
+    sla: SlaConfig = Field(default_factory=SlaConfig)
+    follow_ups: FollowUpsConfig = Field(default_factory=FollowUpsConfig)
+    actions: ActionsConfig = Field(default_factory=ActionsConfig)
 
 
 @dataclass(frozen=True)
@@ -225,6 +393,8 @@ class Workspace:
     contacts: list[CrmContact]
     owners: list[Owner]
     digest: str = ""
+    # Out-of-office periods per owner email, [start, end) in UTC, from `out_of_office`.
+    away_periods: dict[str, list[tuple[datetime, datetime]]] = field(default_factory=dict)
     _accounts_by_id: dict[str, CrmAccount] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
@@ -255,6 +425,64 @@ class Workspace:
             if ao.owner:
                 names.add(ao.owner)
         return names
+
+    def queue(self, name: str) -> QueueConfig:
+        """A queue's members, manager and fallback; without a `queues:` entry, the owners whose team is `name`."""
+        configured = self.config.queues.get(name)
+        if configured is not None:
+            return configured
+        return QueueConfig(members=[QueueMember(email=o.email) for o in self.owners if o.team == name])
+
+    def is_queue(self, name: str) -> bool:
+        """Whether `name` names a queue (configured, named by the policy, or a team in owners.csv)."""
+        return name in self.config.queues or name in self.queues() or any(o.team == name for o in self.owners)
+
+    def is_away(self, email: str, at: datetime) -> bool:
+        """Whether the owner is out of office at `at`."""
+        return any(start <= at < end for start, end in self.away_periods.get(email.lower(), ()))
+
+
+def _when(value: str, *, end: bool) -> datetime:
+    text = value.strip()
+    if len(text) == 10:  # a date: the whole day, so an end date is inclusive
+        day = date.fromisoformat(text)
+        return datetime.combine(day + timedelta(days=1) if end else day, time(), tzinfo=UTC)
+    moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def _away_periods(config: WorkspaceConfig, problems: list[str]) -> dict[str, list[tuple[datetime, datetime]]]:
+    out: dict[str, list[tuple[datetime, datetime]]] = {}
+    for email, periods in config.out_of_office.items():
+        for i, (start_text, end_text) in enumerate(periods):
+            where = f"workspace.yaml: out_of_office.{email}.{i}"
+            try:
+                start, end = _when(str(start_text), end=False), _when(str(end_text), end=True)
+            except ValueError as exc:
+                problems.append(f"{where}: not an ISO date or time: {exc}")
+                continue
+            if end <= start:
+                problems.append(f"{where}: the period ends before it starts")
+                continue
+            out.setdefault(email.strip().lower(), []).append((start, end))
+    return out
+
+
+def _check_queues(config: WorkspaceConfig, people: set[str], owners_file: str, problems: list[str]) -> None:
+    for name, queue in config.queues.items():
+        for i, member in enumerate(queue.members):
+            if member.email not in people:
+                problems.append(f"workspace.yaml: queues.{name}.members.{i}: {member.email!r} is not in {owners_file}")
+        if queue.manager and queue.manager not in people:
+            problems.append(f"workspace.yaml: queues.{name}.manager: {queue.manager!r} is not in {owners_file}")
+        if queue.fallback and "@" in queue.fallback and queue.fallback not in people:
+            problems.append(f"workspace.yaml: queues.{name}.fallback: {queue.fallback!r} is not in {owners_file}")
+        elif queue.fallback and "@" not in queue.fallback and queue.fallback not in config.queues:
+            problems.append(f"workspace.yaml: queues.{name}.fallback: {queue.fallback!r} is neither a queue "
+                            "under queues: nor an email")
+    for email in config.out_of_office:
+        if email.strip().lower() not in people:
+            problems.append(f"workspace.yaml: out_of_office.{email}: not in {owners_file}")
 
 
 def _read_csv(path: Path, required: Iterable[str], problems: list[str]) -> list[dict[str, str]]:
@@ -385,6 +613,8 @@ def load_workspace(path: str | Path) -> Workspace:
         if account.owner_email and account.owner_email not in known_people:
             problems.append(f"{config.crm.accounts}: account {account.account_id}: owner_email "
                             f"{account.owner_email!r} is not in {config.crm.owners}")
+    _check_queues(config, known_people, config.crm.owners, problems)
+    away = _away_periods(config, problems)
     if problems:
         raise WorkspaceError(problems)
 
@@ -392,4 +622,4 @@ def load_workspace(path: str | Path) -> Workspace:
     for name in (config.crm.accounts, config.crm.contacts, config.crm.owners):
         digest.update((root / name).read_bytes())
     return Workspace(path=root, config=config, accounts=accounts, contacts=contacts, owners=owners,
-                     digest=digest.hexdigest())
+                     digest=digest.hexdigest(), away_periods=away)

@@ -15,6 +15,7 @@ from typing import Literal
 from sqlalchemy import Engine
 
 from leadrelay import __version__
+from leadrelay.actions.plan import plan_actions
 from leadrelay.config import Settings
 from leadrelay.pipeline.records import Decision, Event
 from leadrelay.pipeline.runner import Pipeline
@@ -59,6 +60,8 @@ class JobContext:
         self._build_lock = threading.Lock()
         # The pipeline keeps the stream's memory (history, duplicates) and is not thread-safe.
         self._qualify_lock = threading.Lock()
+        # Called after a commit with the ids of the actions it planned (the queue enqueues them at once).
+        self.after_actions: Callable[[list[int]], None] | None = None
 
     @property
     def engine(self) -> Engine:
@@ -132,8 +135,13 @@ def qualify_stored_event(ctx: JobContext, event_id: int) -> Outcome:
         relax_commit(conn)
         saved = repo.save_decision(conn, event_id=event_id, decision=decision, pipeline_version=version,
                                    sender_email=email, sender_name=name, count_attempt=True)
+        planned: list[int] = []
+        if saved is not None:  # the decision's actions, in its own transaction (the outbox)
+            planned = plan_actions(conn, decision_id=saved.id, lead_id=saved.lead_id, event_id=event_id,
+                                   decision=decision, workspace=pipeline.workspace)
     if saved is None:
         return "already_decided"
+    _hand_over_actions(ctx, planned)
     log.info("event decided", extra={"event_id": event_id, "action": decision.action, "owner": decision.owner})
     return "decided"
 
@@ -154,6 +162,7 @@ def qualify_stored_events(ctx: JobContext, event_ids: Sequence[int]) -> tuple[di
     outcomes: dict[int, Outcome] = {}
     failed: list[int] = []
     decided: list[tuple[int, Decision, str | None, str | None]] = []
+    planned: list[int] = []
     for event_id in event_ids:
         row = stored.get(event_id)
         if row is None:
@@ -180,8 +189,21 @@ def qualify_stored_events(ctx: JobContext, event_ids: Sequence[int]) -> tuple[di
         for event_id, decision, email, name in decided:
             saved = repo.save_decision(conn, event_id=event_id, decision=decision, pipeline_version=version,
                                        sender_email=email, sender_name=name, count_attempt=True)
+            if saved is not None:
+                planned.extend(plan_actions(conn, decision_id=saved.id, lead_id=saved.lead_id, event_id=event_id,
+                                            decision=decision, workspace=pipeline.workspace))
             outcomes[event_id] = "decided" if saved is not None else "already_decided"
+    _hand_over_actions(ctx, planned)
     return outcomes, failed
+
+
+def _hand_over_actions(ctx: JobContext, action_ids: list[int]) -> None:
+    # After the commit only; if this fails the periodic outbox sweep finds the actions anyway.
+    if action_ids and ctx.after_actions is not None:
+        try:
+            ctx.after_actions(action_ids)
+        except Exception:
+            log.exception("cannot hand over actions; the outbox sweep will", extra={"actions": len(action_ids)})
 
 
 def record_attempt_failure(ctx: JobContext, event_id: int, error: BaseException, *, final: bool) -> None:
