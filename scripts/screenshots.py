@@ -1,0 +1,166 @@
+"""Screenshots of the web app's main pages with realistic data, saved to docs/screenshots/*.png.
+
+The example workspace's events (examples/cobalt/events.jsonl and labelled.jsonl) go through the real
+intake and pipeline into a fresh SQLite database, spread over the last few days and several sources; a
+few people then act as they would (claims, touches, review verdicts, outcomes). The app is served by
+uvicorn on 127.0.0.1 and photographed by Debian's chromium through Playwright.
+
+    .venv/bin/python scripts/screenshots.py [--out docs/screenshots]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import socket
+import sys
+import tempfile
+import threading
+import time
+from datetime import timedelta
+from pathlib import Path
+
+import uvicorn
+from playwright.sync_api import sync_playwright
+from sqlalchemy import func, select
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+SOURCE_OF_CHANNEL = {"web_form": "website", "demo_request": "website", "email": "sales-inbox",
+                     "linkedin": "linkedin", "support_ticket": "zendesk", "chat": "website"}
+PASSWORD = "screenshots-only-1"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def build(data_dir: Path) -> tuple[object, str]:
+    """A filled database in `data_dir`; returns the app and the email of the rep with the most open leads."""
+    from leadrelay import labels, outcomes
+    from leadrelay.actions import touches
+    from leadrelay.api.app import create_app
+    from leadrelay.config import Settings
+    from leadrelay.store.db import make_engine, make_session_factory, upgrade
+    from leadrelay.store.tables import DecisionRow, LeadRow, LeadState, utcnow
+    from leadrelay.web.auth import create_user
+    from leadrelay.web.demo import example_payloads, load_events
+
+    settings = Settings(data_dir=data_dir, workspace=ROOT / "examples" / "cobalt")
+    engine = make_engine(settings.db_url)
+    upgrade(engine)
+    payloads = example_payloads([ROOT / "examples/cobalt/events.jsonl", ROOT / "examples/cobalt/labelled.jsonl"])
+    now = utcnow()
+    # Newest last, about every 2.5 hours over the last few days.
+    received = [now - timedelta(minutes=150 * (len(payloads) - i) + 17 * (i % 5)) for i in range(len(payloads))]
+    sources = [SOURCE_OF_CHANNEL.get(json.loads(p).get("channel", ""), "website") for p in payloads]
+    load_events(settings, engine, payloads, received_at=received, sources=sources)
+
+    sessions = make_session_factory(engine)
+    with sessions() as db:
+        create_user(db, email="admin@cobaltdata.com", role="admin", name="Alex Admin", password=PASSWORD)
+        assignee_counts = db.execute(select(LeadState.assignee, func.count()).where(
+            LeadState.assignee.like("%@%")).group_by(LeadState.assignee).order_by(func.count().desc())).all()
+        rep = assignee_counts[0][0] if assignee_counts else "maya.chen@cobaltdata.com"
+        create_user(db, email=rep, role="rep", name=rep.split("@")[0].replace(".", " ").title(), password=PASSWORD)
+        # Leads waiting for review stay untouched, so the review queue shows what a person would find.
+        states = db.scalars(select(LeadState).join(LeadRow, LeadRow.id == LeadState.lead_id).where(
+            LeadState.assignee.like("%@%"), LeadRow.action != "review").order_by(LeadState.lead_id)).all()
+        conn = db.connection()
+        # Most routed leads were picked up, some fast and some slowly; a few still wait.
+        for i, state in enumerate(states):
+            if i % 4 == 3 or state.first_event_at is None or (state.assignee == rep and i % 2 == 0):
+                continue
+            delay = timedelta(minutes=(7, 25, 48, 95, 190)[i % 5])
+            touches.record_touch(conn, lead_id=state.lead_id, source=("slack", "ui", "crm")[i % 3],
+                                 kind="claim" if i % 3 == 0 else "reply", by=state.assignee,
+                                 at=state.first_event_at + delay)
+        # A reviewer went through part of the queue and spot-checked automatic decisions: one type was wrong.
+        reviews = db.scalars(select(DecisionRow).where(DecisionRow.action == "review")
+                             .order_by(DecisionRow.id)).all()
+        labels.accept(db, decision_id=reviews[0].id, by="admin@cobaltdata.com")
+        checked = db.scalars(select(DecisionRow).where(DecisionRow.action.in_(("route", "reply")))
+                             .order_by(DecisionRow.id).limit(6)).all()
+        for decision in checked[:-1]:
+            labels.accept(db, decision_id=decision.id, by="admin@cobaltdata.com")
+        wrong = checked[-1]
+        labels.correct(db, decision_id=wrong.id, field="type", by="admin@cobaltdata.com",
+                       value="partnership" if wrong.type != "partnership" else "sales")
+        routed = db.scalars(select(DecisionRow).where(DecisionRow.action.in_(("escalate", "route")),
+                                                      DecisionRow.type == "sales").order_by(DecisionRow.id)).all()
+        for i, decision in enumerate(routed[:6]):
+            if decision.lead_id is None:
+                continue
+            outcomes.record_outcome(db, lead_id=decision.lead_id, kind="meeting_booked", by="crm", source="crm")
+            if i % 2 == 0:
+                outcomes.record_outcome(db, lead_id=decision.lead_id, kind="opportunity", amount=24000.0 + 6000 * i,
+                                        by="crm", source="crm")
+        db.commit()
+    return create_app(settings, engine=engine, migrate=False), rep
+
+
+def shoot(app: object, rep: str, out: Path) -> list[Path]:
+    """Serve `app` on loopback and save the main pages as PNG files in `out`."""
+    port = _free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    while not server.started:
+        time.sleep(0.05)
+    base = f"http://127.0.0.1:{port}"
+    out.mkdir(parents=True, exist_ok=True)
+    saved: list[Path] = []
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            for email, pages in (("admin@cobaltdata.com", [("inbox", "/inbox"), ("review-queue", "/review"),
+                                                           ("dashboard", "/dashboard"), ("settings", "/settings")]),
+                                 (rep, [("my-leads", "/my")])):
+                context = browser.new_context(viewport={"width": 1440, "height": 900}, device_scale_factor=1)
+                page = context.new_page()
+                page.goto(f"{base}/signin")
+                page.fill("input[name=email]", email)
+                page.fill("input[name=password]", PASSWORD)
+                page.click("button[type=submit]")
+                page.wait_for_load_state("networkidle")
+                for name, path in pages:
+                    page.goto(base + path)
+                    page.wait_for_load_state("networkidle")
+                    target = out / f"{name}.png"
+                    page.screenshot(path=str(target), full_page=name in {"review-queue", "dashboard"})
+                    saved.append(target)
+                    if name == "inbox":
+                        page.click("table.leads tbody tr:has(.action-escalate) a.lead-name")
+                        page.wait_for_load_state("networkidle")
+                        target = out / "lead.png"
+                        page.screenshot(path=str(target), full_page=True)
+                        saved.append(target)
+                context.close()
+            browser.close()
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+    return saved
+
+
+def main() -> int:
+    """Build the demo data, take the screenshots, print where they went."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
+    args = parser.parse_args()
+    if not Path(CHROMIUM).exists():
+        print(f"{CHROMIUM} is missing: apt-get install -y chromium", file=sys.stderr)
+        return 1
+    with tempfile.TemporaryDirectory(prefix="leadrelay-shots-") as tmp:
+        app, rep = build(Path(tmp))
+        for path in shoot(app, rep, args.out):
+            print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
