@@ -12,6 +12,11 @@ from typing import Literal
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from leadrelay.integrations.email import SmtpSettings
+from leadrelay.integrations.hubspot import HubSpotSettings
+from leadrelay.integrations.salesforce import SalesforceSettings
+from leadrelay.integrations.slack import SlackSettings
+
 __all__ = ["QueueKind", "Settings"]
 
 QueueKind = Literal["sqlite", "redis", "postgres"]
@@ -39,6 +44,7 @@ class Settings(BaseSettings):
 
     # Intake limits.
     require_auth: bool = True
+    metrics_require_auth: bool = False  # GET /metrics asks for an API token too (docs/monitoring.md)
     max_body_bytes: int = Field(default=1_000_000, ge=1_024)
     rate_limit_per_min: int = Field(default=600, ge=1)  # per source, per API process
     idempotency_window_s: int = Field(default=24 * 3600, ge=1)
@@ -73,6 +79,23 @@ class Settings(BaseSettings):
     imap_batch: int = Field(default=100, ge=1, le=10_000)  # messages per poll
     imap_poll_interval_s: float = Field(default=60.0, gt=0)
     imap_timeout_s: float = Field(default=30.0, gt=0)
+
+    # Notifications (docs/notifications.md): Slack alerts and callbacks, replies over SMTP, opt-out links.
+    slack: SlackSettings | None = None  # LEADRELAY_SLACK__MODE, __WEBHOOK_URL, __BOT_TOKEN, __SIGNING_SECRET, ...
+    smtp_out: SmtpSettings | None = None  # LEADRELAY_SMTP_OUT__HOST, __PORT, __SECURITY, __USERNAME, ...
+    unsubscribe_secret: SecretStr | None = None  # signs /unsubscribe/{token} links; None turns opt-out links off
+
+    # CRMs (docs/actions.md): HubSpot and Salesforce are written when the workspace lists them and these are set.
+    hubspot: HubSpotSettings | None = None  # LEADRELAY_HUBSPOT__ACCESS_TOKEN, __BASE_URL, ...
+    salesforce: SalesforceSettings | None = None  # LEADRELAY_SALESFORCE__INSTANCE_URL, __ACCESS_TOKEN, ...
+    # The outbox (docs/actions.md): attempts per action, backoff, and when a running action is presumed lost.
+    public_url: str | None = None  # where people reach this service (lead links); None: the workspace's base_url
+    action_attempts: int = Field(default=8, ge=1, le=50)
+    action_retry_delay_s: float = Field(default=5.0, ge=0)
+    action_retry_backoff: float = Field(default=2.0, ge=1.0)
+    action_max_delay_s: float = Field(default=3600.0, gt=0)
+    action_lost_after_s: float = Field(default=600.0, gt=0)  # a running action older than this is retried
+    action_timeout_s: float = Field(default=20.0, gt=0)  # HTTP timeout of integration calls
 
     @model_validator(mode="after")
     def _queue_needs_url(self) -> Settings:

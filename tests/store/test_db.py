@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
+import threading
 from pathlib import Path
 
 import pytest
@@ -8,13 +10,16 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import Connection, Engine, inspect, text
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from leadrelay.errors import ConfigError
+from leadrelay.store import db as db_module
 from leadrelay.store.db import GroupCommitter, alembic_config, job_engine, make_engine, ping, upgrade
 from leadrelay.store.tables import Base
 
-TABLES = {"alembic_version", "api_tokens", "decisions", "events", "idempotency_keys", "jobs", "leads", "timeline"}
+TABLES = {"alembic_version", "api_tokens", "decisions", "events", "idempotency_keys", "jobs", "leads", "timeline",
+          "actions", "assignments", "crm_records", "labels", "lead_state", "outcomes", "queue_state", "timers",
+          "touches", "users"}
 
 
 def test_migrations_match_the_tables(engine: Engine) -> None:
@@ -86,4 +91,78 @@ def test_group_commit_shares_transactions_and_isolates_a_bad_item(tmp_path: Path
     assert isinstance(results[3], IntegrityError)  # ...and so does a repeat of a stored key, after retries
     with engine.connect() as connection:
         assert connection.execute(text("SELECT count(*) FROM items")).scalar() == 22
+    engine.dispose()
+
+
+def _hold_write_lock(path: Path) -> sqlite3.Connection:
+    holder = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    holder.execute("BEGIN IMMEDIATE")  # another process's writer, as far as our engine can tell
+    return holder
+
+
+def test_group_commit_waits_for_the_write_lock_without_blocking_the_loop(tmp_path: Path) -> None:
+    engine = _committer_engine(tmp_path)
+    committer = GroupCommitter(engine, _insert_names)
+
+    async def scenario() -> tuple[int, bool, str]:
+        holder = _hold_write_lock(tmp_path / "gc.db")
+        stored = asyncio.get_running_loop().create_task(committer.store("w1"))
+        ticks = 0
+        for _ in range(30):  # the loop goes on serving other work while the store waits for the lock
+            await asyncio.sleep(0.001)
+            ticks += 1
+        waited = not stored.done()
+        holder.execute("COMMIT")
+        holder.close()
+        return ticks, waited, await stored
+
+    assert asyncio.run(scenario()) == (30, True, "W1")
+    assert asyncio.run(committer.store("w2")) == "W2"  # the kept connection goes on working
+    committer.close()
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM items")).scalar() == 2
+    engine.dispose()
+
+
+def test_a_write_lock_that_never_comes_fails_the_waiters_then_writing_resumes(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(db_module, "_BUSY_TIMEOUT_S", 0.05)
+    engine = _committer_engine(tmp_path)
+    committer = GroupCommitter(engine, _insert_names)
+    holder = _hold_write_lock(tmp_path / "gc.db")
+    with pytest.raises(OperationalError, match="database is locked"):
+        asyncio.run(committer.store("late"))
+    with pytest.raises(OperationalError, match="database is locked"), engine.begin() as connection:  # a job write
+        connection.execute(text("INSERT INTO items (name) VALUES ('job')"))
+    holder.execute("COMMIT")
+    holder.close()
+    assert asyncio.run(committer.store("after")) == "AFTER"
+    with engine.begin() as connection:
+        connection.execute(text("INSERT INTO items (name) VALUES ('job')"))
+        assert connection.execute(text("SELECT name FROM items ORDER BY name")).scalars().all() == ["after", "job"]
+    committer.close()
+    engine.dispose()
+
+
+def test_a_writer_takes_the_lock_soon_after_another_releases_it(tmp_path: Path) -> None:
+    engine = _committer_engine(tmp_path)
+    holder = _hold_write_lock(tmp_path / "gc.db")
+    started = threading.Event()
+    outcome: list[str] = []
+
+    def job_write() -> None:
+        started.set()
+        with engine.begin() as connection:  # waits for the lock (polling), then writes
+            connection.execute(text("INSERT INTO items (name) VALUES ('decided')"))
+        outcome.append("written")
+
+    writer = threading.Thread(target=job_write)
+    writer.start()
+    assert started.wait(10)
+    writer.join(0.05)
+    assert outcome == []  # still waiting for the holder
+    holder.execute("COMMIT")
+    holder.close()
+    writer.join(10)
+    assert outcome == ["written"]
     engine.dispose()

@@ -6,13 +6,19 @@ from fastapi import FastAPI
 from sqlalchemy import Engine
 
 from leadrelay import __version__
+from leadrelay.api import actions as action_routes
 from leadrelay.api import channels, events, health, leads
+from leadrelay.api import metrics as metrics_routes
+from leadrelay.api import optout as optout_routes
+from leadrelay.api import outcomes as outcomes_routes
+from leadrelay.api import slack as slack_routes
 from leadrelay.api.deps import Services
 from leadrelay.api.errors import RequestIdMiddleware, install_error_handlers
 from leadrelay.config import Settings
 from leadrelay.jobs.queue import JobQueue
 from leadrelay.jobs.tasks import JobContext
 from leadrelay.store.db import make_engine, make_session_factory, upgrade
+from leadrelay.web import mount_web
 
 __all__ = ["create_app"]
 
@@ -40,5 +46,11 @@ def create_app(settings: Settings, *, engine: Engine | None = None, queue: JobQu
     app.include_router(health.router)
     app.include_router(events.router)
     app.include_router(leads.router)
+    app.include_router(action_routes.router)
+    app.include_router(outcomes_routes.router)
+    app.include_router(metrics_routes.router)
     app.include_router(channels.router)
+    app.include_router(slack_routes.router)
+    app.include_router(optout_routes.router)
+    mount_web(app, settings)  # the web pages at /, after the API routes
     return app

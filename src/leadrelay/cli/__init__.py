@@ -12,7 +12,8 @@ import sys
 
 import typer
 
-from leadrelay.cli import evaluate, qualify, service, workspace
+from leadrelay.cli import demo, evaluate, qualify, service, users, workspace
+from leadrelay.cli import report as report_cli
 from leadrelay.errors import LeadRelayError
 from leadrelay.intake import imap, smtp
 
@@ -29,8 +30,11 @@ app = typer.Typer(
 )
 app.command("qualify")(qualify.qualify_command)
 app.command("eval")(evaluate.eval_command)
+app.command("report")(report_cli.report_command)
 app.add_typer(workspace.app, name="workspace")
+app.add_typer(users.app, name="users")
 service.register(app)
+app.command("demo")(demo.demo_command)
 smtp.register(app)
 imap.register(app)
 
