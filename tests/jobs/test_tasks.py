@@ -204,3 +204,17 @@ def test_a_batch_whose_write_fails_goes_on_as_one_event_jobs(queue: JobQueue, co
     monkeypatch.setattr(repo, "save_decision", lambda *a, **k: (_ for _ in ()).throw(RuntimeError("db down")))
     queue.enqueue_qualify_many(event_ids)
     assert singles == event_ids and count(committed_engine, DecisionRow) == 0
+
+
+def test_an_intro_forwarded_by_a_colleague_is_the_introduced_persons_lead(
+        queue: JobQueue, committed_engine: Engine, tmp_path: Path) -> None:
+    raw = next(line for line in (COBALT / "events.jsonl").read_text(encoding="utf-8").splitlines()
+               if '"ex-010"' in line)
+    with session_scope(make_session_factory(committed_engine)) as db:
+        event_id = repo.intake_event(db, source="email", raw=raw, window_s=60).event_id
+    assert qualify_stored_event(queue.context, event_id) == "decided"
+    with make_session_factory(committed_engine)() as db:
+        event = db.get(EventRow, event_id)
+        assert event is not None and event.lead_id is not None
+        lead = repo.get_lead(db, lead_id=event.lead_id)
+        assert lead is not None and lead.email == "erik.lindqvist@nordvikhome.se"

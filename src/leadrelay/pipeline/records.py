@@ -312,10 +312,14 @@ class Decision(BaseModel):
     model: str = ""
     workspace_version: str = ""
     parse_error: str | None = None
+    # Who the decision is about: the sender, or for an intro forwarded by a colleague, the person introduced.
+    lead_email: str | None = None
+    lead_name: str | None = None
 
     def to_leadbench(self, *, with_reasons: bool = False) -> dict[str, Any]:
         """The decision as one LeadBench output object."""
-        out = self.model_dump(mode="json", exclude={"reasons", "model", "workspace_version", "parse_error"})
+        out = self.model_dump(mode="json", exclude={"reasons", "model", "workspace_version", "parse_error",
+                                                      "lead_email", "lead_name"})
         if with_reasons:
             out["reasons"] = [str(r) for r in self.reasons]
             out["model"] = self.model

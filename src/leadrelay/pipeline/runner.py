@@ -183,4 +183,6 @@ class Pipeline:
             model=lead.classification.model,
             workspace_version=self.workspace.version,
             parse_error=lead.message.parse_error,
+            lead_email=(lead.message.sender_email or "").strip().lower() or None,
+            lead_name=lead.message.sender_name,
         )

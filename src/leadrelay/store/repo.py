@@ -587,7 +587,11 @@ def save_decision(db: Session | Connection, *, event_id: int, decision: Decision
     now = utcnow()
     # The lead first, so the decision row is written once, with its lead. On the rare no-op (a rerun or a
     # lost race) the lead is stamped again with the same decision's values, inside the caller's transaction.
-    lead_id = _lead_for_decision(conn, lead_id=event.lead_id, decision=decision, email=sender_email,
+    intake_lead_id = event.lead_id
+    if decision.lead_email and decision.lead_email != (sender_email or "").lower():
+        # An intro a colleague forwarded: intake linked the forwarder; the lead is the person introduced.
+        sender_email, sender_name, intake_lead_id = decision.lead_email, decision.lead_name, None
+    lead_id = _lead_for_decision(conn, lead_id=intake_lead_id, decision=decision, email=sender_email,
                                  name=sender_name, now=now)
     values: dict[str, Any] = {
         "event_id": event_id, "lead_id": lead_id, "pipeline_version": pipeline_version,
