@@ -21,9 +21,8 @@ import json
 import logging
 import random
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
-from email.utils import parsedate_to_datetime
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 
@@ -48,6 +47,7 @@ from leadrelay.backends.llm_prompts import (
     response_format,
 )
 from leadrelay.errors import BackendError, ConfigError
+from leadrelay.integrations.http import retry_after_s
 from leadrelay.pipeline.records import TYPES, EnrichedLead, Evidence, Fields, InboundType, Message, Urgency
 from leadrelay.settings import LlmSettings
 
@@ -105,27 +105,6 @@ def _validation_message(exc: ValidationError) -> str:
         where = ".".join(str(p) for p in err["loc"]) or "answer"
         parts.append(f"{where}: {err['msg']}")
     return "; ".join(parts)
-
-
-def _retry_after_s(headers: Mapping[str, str]) -> float | None:
-    """Seconds to wait from Retry-After (seconds or HTTP date) or OpenAI's retry-after-ms, if present."""
-    millis = headers.get("retry-after-ms")
-    if millis:
-        try:
-            return max(0.0, float(millis) / 1000)
-        except ValueError:
-            pass
-    value = headers.get("retry-after")
-    if not value:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        return max(0.0, parsedate_to_datetime(value).timestamp() - time.time())
-    except (TypeError, ValueError):
-        return None
 
 
 class LlmClient:
@@ -314,7 +293,7 @@ class LlmClient:
                     response_format=fmt if fmt is not None else sdk.omit,  # type: ignore[arg-type]
                 )
             except sdk.RateLimitError as exc:
-                wait = _retry_after_s(exc.response.headers)
+                wait = retry_after_s(exc.response.headers)
                 delay = delay if wait is None else min(wait, settings.retry_max_delay_s)
                 last_problem = "HTTP 429 rate limited"
             except sdk.APIStatusError as exc:

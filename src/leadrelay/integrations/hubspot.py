@@ -17,7 +17,6 @@ import logging
 import re
 import threading
 from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from typing import Any
 
 import httpx
@@ -25,6 +24,7 @@ from pydantic import BaseModel, SecretStr
 
 from leadrelay.errors import IntegrationError
 from leadrelay.integrations.base import CrmLead, CrmRef
+from leadrelay.integrations.http import retry_after_s
 
 __all__ = ["DEFAULT_FIELD_MAPPING", "HubSpotSettings", "HubSpotSink", "task_token"]
 
@@ -332,7 +332,7 @@ def _error(method: str, path: str, response: httpx.Response) -> IntegrationError
     category = body.get("category") or body.get("errorType")
     where = f"{method} {path}: {status}" + (f" {category}" if category else "")
     if status == 429:
-        wait = _retry_after(response.headers.get("Retry-After"))
+        wait = retry_after_s(response.headers)
         if wait is None:
             wait = _POLICY_WAIT_S.get(str(body.get("policyName", "")).upper(), 10.0)
         return IntegrationError(f"{where} rate limited: {detail}", slug=SLUG, retryable=True, status_code=status,
@@ -343,17 +343,3 @@ def _error(method: str, path: str, response: httpx.Response) -> IntegrationError
         return IntegrationError(f"{where}: token rejected (refresh not possible or did not help): {detail}",
                                 slug=SLUG, retryable=False, status_code=status)
     return IntegrationError(f"{where}: {detail}", slug=SLUG, retryable=False, status_code=status)
-
-
-def _retry_after(value: str | None) -> float | None:
-    if not value:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, (when - datetime.now(UTC)).total_seconds())

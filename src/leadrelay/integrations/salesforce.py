@@ -16,7 +16,6 @@ import hashlib
 import logging
 import threading
 from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
@@ -25,6 +24,7 @@ from pydantic import BaseModel, SecretStr
 
 from leadrelay.errors import IntegrationError
 from leadrelay.integrations.base import CrmLead, CrmRef
+from leadrelay.integrations.http import retry_after_s
 
 __all__ = ["DEFAULT_FIELD_MAPPING", "SalesforceSettings", "SalesforceSink", "soql_contains", "soql_quote", "task_token"]
 
@@ -375,24 +375,10 @@ def _error(method: str, path: str, response: httpx.Response) -> IntegrationError
     where = f"{method} {path}: {status}"
     if status == 429 or any(code in _RETRYABLE_CODES for code in codes):
         return IntegrationError(f"{where} {detail}", slug=SLUG, retryable=True, status_code=status,
-                                retry_after_s=_retry_after(response.headers.get("Retry-After")))
+                                retry_after_s=retry_after_s(response.headers))
     if status >= 500:
         return IntegrationError(f"{where} {detail}", slug=SLUG, retryable=True, status_code=status)
     if status == 401:
         return IntegrationError(f"{where} session rejected (refresh not possible or did not help): {detail}",
                                 slug=SLUG, retryable=False, status_code=status)
     return IntegrationError(f"{where} {detail}", slug=SLUG, retryable=False, status_code=status)
-
-
-def _retry_after(value: str | None) -> float | None:
-    if not value:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, (when - datetime.now(UTC)).total_seconds())

@@ -11,7 +11,6 @@ import hashlib
 import hmac
 import json
 import logging
-import math
 from typing import Any, Literal
 
 import httpx
@@ -19,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
 
 from leadrelay.errors import IntegrationError
 from leadrelay.integrations.base import LeadAlert, NoticeRef
+from leadrelay.integrations.http import retry_after_s
 
 __all__ = [
     "CLAIM_ACTION",
@@ -145,17 +145,6 @@ def _fallback_text(alert: LeadAlert) -> str:
     return _cut(escape_mrkdwn(f"{alert.title} — {alert.lead_url}"), _SECTION_MAX)
 
 
-def _retry_after(response: httpx.Response) -> float | None:
-    value = response.headers.get("Retry-After")
-    if value is None:
-        return None
-    try:
-        seconds = float(value)
-    except ValueError:
-        return None
-    return seconds if math.isfinite(seconds) and seconds >= 0 else None
-
-
 class SlackNotifier:
     """Posts lead alerts to Slack through an incoming webhook or ``chat.postMessage`` with a bot token."""
 
@@ -193,7 +182,7 @@ class SlackNotifier:
         status = response.status_code
         if status == 429:
             raise IntegrationError(f"{endpoint}: rate limited (429)", slug=SLUG, retryable=True, status_code=429,
-                                   retry_after_s=_retry_after(response))
+                                   retry_after_s=retry_after_s(response.headers))
         if status >= 500:
             raise IntegrationError(f"{endpoint}: Slack answered {status}", slug=SLUG, retryable=True,
                                    status_code=status)
@@ -232,7 +221,7 @@ class SlackNotifier:
             retryable = error in _RETRYABLE_ERRORS
             raise IntegrationError(f"chat.postMessage: {error}", slug=SLUG, retryable=retryable,
                                    status_code=response.status_code,
-                                   retry_after_s=_retry_after(response) if retryable else None)
+                                   retry_after_s=retry_after_s(response.headers) if retryable else None)
         channel = body.get("channel")
         ts = body.get("ts")
         log.info("slack alert posted", extra={"lead_id": alert.lead_id, "channel": channel, "ts": ts})
