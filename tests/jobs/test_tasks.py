@@ -16,7 +16,7 @@ from leadrelay.pipeline.records import Decision, Event
 from leadrelay.pipeline.runner import Pipeline
 from leadrelay.store import repo
 from leadrelay.store.db import make_session_factory, session_scope
-from leadrelay.store.tables import DecisionRow, EventRow, Job, utcnow
+from leadrelay.store.tables import DecisionRow, EventRow, Job, LeadRow, utcnow
 from leadrelay.workspace import Workspace, load_workspace
 
 COBALT = Path(__file__).resolve().parents[2] / "examples" / "cobalt"
@@ -218,3 +218,6 @@ def test_an_intro_forwarded_by_a_colleague_is_the_introduced_persons_lead(
         assert event is not None and event.lead_id is not None
         lead = repo.get_lead(db, lead_id=event.lead_id)
         assert lead is not None and lead.email == "erik.lindqvist@nordvikhome.se"
+        # The lead intake made for the forwarder is gone: nothing else referred to it.
+        assert db.scalar(select(func.count()).select_from(LeadRow).where(
+            LeadRow.email == "hannah.park@cobaltdata.com")) == 0

@@ -25,6 +25,7 @@ from sqlalchemy import (
     Table,
     and_,
     bindparam,
+    delete,
     func,
     insert,
     select,
@@ -41,6 +42,7 @@ from leadrelay.pipeline.records import Decision, Event
 from leadrelay.store.db import read_only
 from leadrelay.store.tables import (
     ApiToken,
+    Base,
     DecisionRow,
     EventRow,
     IdempotencyKey,
@@ -609,6 +611,8 @@ def save_decision(db: Session | Connection, *, event_id: int, decision: Decision
         conn.execute(_MOVE_TIMELINE, {"b_event_id": event_id, "new_lead_id": lead_id})
     conn.execute(_DECIDE_EVENT, {"b_event_id": event_id, "new_lead_id": lead_id if lead_id is not None
                                  else event.lead_id})
+    if event.lead_id is not None and lead_id is not None and event.lead_id != lead_id:
+        _drop_if_orphan(conn, lead_id=event.lead_id)
     conn.execute(_CLOSE_JOB_COUNTED if count_attempt else _CLOSE_JOB, {"b_event_id": event_id,
                                                                       "new_updated_at": now})
     conn.execute(_INSERT_TIMELINE, {
@@ -618,6 +622,17 @@ def save_decision(db: Session | Connection, *, event_id: int, decision: Decision
                    "owner": decision.owner, "workspace_version": decision.workspace_version,
                    "pipeline_version": pipeline_version}})
     return DecisionRow(id=decision_id, **values)
+
+
+def _drop_if_orphan(conn: Connection, *, lead_id: int) -> None:
+    """Delete a lead intake made for an event that turned out to be about someone else (an intro's forwarder),
+    when nothing else refers to it."""
+    for table in Base.metadata.sorted_tables:
+        for column in table.columns:
+            if any(fk.column is _LEADS.c.id for fk in column.foreign_keys) and conn.execute(
+                    select(column).where(column == lead_id).limit(1)).first() is not None:
+                return
+    conn.execute(delete(_LEADS).where(_LEADS.c.id == lead_id))
 
 
 def _insert_decision_once(conn: Connection, values: dict[str, Any]) -> int | None:
