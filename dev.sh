@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # LeadRelay's two everyday commands, for a fresh machine as much as for yours:
-#   ./dev.sh run    set up .venv and qualify the example workspace's events
+#   ./dev.sh run    set up .venv, qualify the example workspace's events, then `leadrelay demo`
+#                   (from a terminal: `leadrelay demo --serve`, the web app with the demo's data)
 #   ./dev.sh test   set up .venv (with test tools) and run the test suite
 # Any further arguments go to the command run (leadrelay qualify, or pytest).
 set -euo pipefail
@@ -35,6 +36,18 @@ for line in open("out/decisions.jsonl", encoding="utf-8"):
           f"{f.get('company') or '-'} / {f.get('country') or '-'} / {f.get('team_size') or '-'}"
           + (f"  duplicate of {d['duplicate_of']}" if d.get("duplicate_of") else ""))
 PY
+        # Then the whole path against local stand-ins (CRMs, Slack, SMTP): actions, owners, SLAs, a team's
+        # history. From a terminal it keeps serving the web app; never in CI or scripts (it would not return).
+        echo
+        if [ -t 0 ]; then
+            echo "== leadrelay demo --serve (Ctrl-C stops it) =="
+            exec "$VENV/bin/leadrelay" demo --serve
+        fi
+        echo "== leadrelay demo =="
+        "$VENV/bin/leadrelay" demo
+        echo
+        echo "To see it in the web app: $VENV/bin/leadrelay demo --serve"
+        echo "(runs the demo again and keeps serving it; open the printed URL, sign in with the printed credentials)"
         ;;
     test)
         setup "[dev]"

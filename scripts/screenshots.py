@@ -11,7 +11,6 @@ uvicorn on 127.0.0.1 and photographed by Debian's chromium through Playwright.
 from __future__ import annotations
 
 import argparse
-import json
 import socket
 import sys
 import tempfile
@@ -22,14 +21,11 @@ from pathlib import Path
 
 import uvicorn
 from playwright.sync_api import sync_playwright
-from sqlalchemy import func, select
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]
-SOURCE_OF_CHANNEL = {"web_form": "website", "demo_request": "website", "email": "sales-inbox",
-                     "linkedin": "linkedin", "support_ticket": "zendesk", "chat": "website"}
 PASSWORD = "screenshots-only-1"
 
 
@@ -41,14 +37,12 @@ def _free_port() -> int:
 
 def build(data_dir: Path) -> tuple[object, str]:
     """A filled database in `data_dir`; returns the app and the email of the rep with the most open leads."""
-    from leadrelay import labels, outcomes
-    from leadrelay.actions import touches
     from leadrelay.api.app import create_app
     from leadrelay.config import Settings
-    from leadrelay.store.db import make_engine, make_session_factory, upgrade
-    from leadrelay.store.tables import DecisionRow, LeadRow, LeadState, utcnow
+    from leadrelay.store.db import make_engine, make_session_factory, session_scope, upgrade
+    from leadrelay.store.tables import utcnow
     from leadrelay.web.auth import create_user
-    from leadrelay.web.demo import example_payloads, load_events
+    from leadrelay.web.demo import busiest_rep, example_payloads, load_events, simulate_team, sources_of
 
     settings = Settings(data_dir=data_dir, workspace=ROOT / "examples" / "cobalt")
     engine = make_engine(settings.db_url)
@@ -57,49 +51,14 @@ def build(data_dir: Path) -> tuple[object, str]:
     now = utcnow()
     # Newest last, about every 2.5 hours over the last few days.
     received = [now - timedelta(minutes=150 * (len(payloads) - i) + 17 * (i % 5)) for i in range(len(payloads))]
-    sources = [SOURCE_OF_CHANNEL.get(json.loads(p).get("channel", ""), "website") for p in payloads]
-    load_events(settings, engine, payloads, received_at=received, sources=sources)
+    load_events(settings, engine, payloads, received_at=received, sources=sources_of(payloads))
 
-    sessions = make_session_factory(engine)
-    with sessions() as db:
+    rep = busiest_rep(engine) or "maya.chen@cobaltdata.com"
+    with session_scope(make_session_factory(engine)) as db:
         create_user(db, email="admin@cobaltdata.com", role="admin", name="Alex Admin", password=PASSWORD)
-        assignee_counts = db.execute(select(LeadState.assignee, func.count()).where(
-            LeadState.assignee.like("%@%")).group_by(LeadState.assignee).order_by(func.count().desc())).all()
-        rep = assignee_counts[0][0] if assignee_counts else "maya.chen@cobaltdata.com"
         create_user(db, email=rep, role="rep", name=rep.split("@")[0].replace(".", " ").title(), password=PASSWORD)
-        # Leads waiting for review stay untouched, so the review queue shows what a person would find.
-        states = db.scalars(select(LeadState).join(LeadRow, LeadRow.id == LeadState.lead_id).where(
-            LeadState.assignee.like("%@%"), LeadRow.action != "review").order_by(LeadState.lead_id)).all()
-        conn = db.connection()
-        # Most routed leads were picked up, some fast and some slowly; a few still wait.
-        for i, state in enumerate(states):
-            if i % 4 == 3 or state.first_event_at is None or (state.assignee == rep and i % 2 == 0):
-                continue
-            delay = timedelta(minutes=(7, 25, 48, 95, 190)[i % 5])
-            touches.record_touch(conn, lead_id=state.lead_id, source=("slack", "ui", "crm")[i % 3],
-                                 kind="claim" if i % 3 == 0 else "reply", by=state.assignee,
-                                 at=state.first_event_at + delay)
-        # A reviewer went through part of the queue and spot-checked automatic decisions: one type was wrong.
-        reviews = db.scalars(select(DecisionRow).where(DecisionRow.action == "review")
-                             .order_by(DecisionRow.id)).all()
-        labels.accept(db, decision_id=reviews[0].id, by="admin@cobaltdata.com")
-        checked = db.scalars(select(DecisionRow).where(DecisionRow.action.in_(("route", "reply")))
-                             .order_by(DecisionRow.id).limit(6)).all()
-        for decision in checked[:-1]:
-            labels.accept(db, decision_id=decision.id, by="admin@cobaltdata.com")
-        wrong = checked[-1]
-        labels.correct(db, decision_id=wrong.id, field="type", by="admin@cobaltdata.com",
-                       value="partnership" if wrong.type != "partnership" else "sales")
-        routed = db.scalars(select(DecisionRow).where(DecisionRow.action.in_(("escalate", "route")),
-                                                      DecisionRow.type == "sales").order_by(DecisionRow.id)).all()
-        for i, decision in enumerate(routed[:6]):
-            if decision.lead_id is None:
-                continue
-            outcomes.record_outcome(db, lead_id=decision.lead_id, kind="meeting_booked", by="crm", source="crm")
-            if i % 2 == 0:
-                outcomes.record_outcome(db, lead_id=decision.lead_id, kind="opportunity", amount=24000.0 + 6000 * i,
-                                        by="crm", source="crm")
-        db.commit()
+    # A few people act as they would: claims and replies, review verdicts, outcomes from the CRM.
+    simulate_team(engine, reviewer="admin@cobaltdata.com", keep_open_for=rep, now=now)
     return create_app(settings, engine=engine, migrate=False), rep
 
 
