@@ -185,3 +185,24 @@ def test_a_sent_email_is_a_touch_and_opt_out_stops_email(ctx: ActionContext, com
         opt_out(conn, lead_id=lead_id, by=None, source="email")
     run_due_actions(ctx)
     assert len(mailer.sent) == 1
+
+
+def test_lead_links_follow_the_public_url_of_the_deployment(tmp_path: Path, committed_engine: Engine,
+                                                            cobalt: Workspace, fakes: dict[str, object]) -> None:
+    settings = Settings(data_dir=tmp_path, workspace=COBALT, public_url="https://leads.example.com/")
+    context = ActionContext(settings, engine=committed_engine, workspace=cobalt,
+                            crm_sinks={k: v for k, v in fakes.items() if isinstance(v, MemoryCrm)},  # type: ignore[misc]
+                            notifiers={"slack": fakes["slack"]},  # type: ignore[dict-item]
+                            mailers={"smtp": fakes["smtp"]}, clock=Clock())  # type: ignore[dict-item]
+    try:
+        lead_id, _, _ = plan(committed_engine, cobalt)
+        run_due_actions(context)
+    finally:
+        context.close()
+    slack = fakes["slack"]
+    assert isinstance(slack, MemoryNotifier)
+    assert next(iter(slack.alerts.values())).lead_url == f"https://leads.example.com/leads/{lead_id}"
+    hubspot = fakes["hubspot"]
+    assert isinstance(hubspot, MemoryCrm)
+    task_bodies = [lead.task_body or "" for lead in hubspot.contacts.values() if lead.task_subject]
+    assert task_bodies and all(f"https://leads.example.com/leads/{lead_id}" in body for body in task_bodies)

@@ -26,6 +26,7 @@ from sqlalchemy import Connection, Engine, Table, and_, insert, or_, select, upd
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from leadrelay.actions.plan import lead_url
 from leadrelay.actions.touches import record_touch
 from leadrelay.config import Settings
 from leadrelay.errors import ConfigError, IntegrationError
@@ -164,8 +165,27 @@ def _claim(engine: Engine, action_id: int, now: datetime, lost_after_s: float) -
 # --- doing -------------------------------------------------------------------------------------------
 
 
+def _with_links(ctx: ActionContext, row: dict[str, Any]) -> dict[str, Any]:
+    """The payload with lead links pointing where people reach this service now (settings' public_url).
+
+    Planning wrote links from the workspace's base_url; a deployment names its own address in settings.
+    """
+    p = dict(row["payload"])
+    if row.get("lead_id") is None:
+        return p
+    planned, link = lead_url(ctx.workspace, row["lead_id"]), f"{ctx.base_url()}/leads/{row['lead_id']}"
+    if planned == link:
+        return p
+    for key in ("lead_url", "task_body"):
+        if isinstance(p.get(key), str):
+            p[key] = p[key].replace(planned, link)
+    if isinstance(p.get("fields"), dict):
+        p["fields"] = {k: v.replace(planned, link) if isinstance(v, str) else v for k, v in p["fields"].items()}
+    return p
+
+
 def _run_crm(ctx: ActionContext, row: dict[str, Any]) -> dict[str, Any]:
-    p = row["payload"]
+    p = _with_links(ctx, row)
     lead = CrmLead(key=row["key"], lead_id=row["lead_id"], email=p.get("email"), first_name=p.get("first_name"),
                    last_name=p.get("last_name"), company=p.get("company"), domain=p.get("domain"),
                    owner_email=p.get("owner_email"), task_subject=p.get("task_subject"),
@@ -176,7 +196,7 @@ def _run_crm(ctx: ActionContext, row: dict[str, Any]) -> dict[str, Any]:
 
 
 def _run_slack(ctx: ActionContext, row: dict[str, Any]) -> dict[str, Any]:
-    p = row["payload"]
+    p = _with_links(ctx, row)
     alert = LeadAlert(key=row["key"], lead_id=row["lead_id"], title=p["title"], reasons=tuple(p.get("reasons", ())),
                       lead_url=p["lead_url"], owner_email=p.get("owner_email"), queue=p.get("queue"),
                       urgency=p.get("urgency"), fields={k: str(v) for k, v in (p.get("fields") or {}).items()},
@@ -222,7 +242,7 @@ def _run_reminder(ctx: ActionContext, row: dict[str, Any]) -> dict[str, Any]:
     """A reminder or escalation to an owner: a Slack alert when Slack is set up, else an email to them."""
     from leadrelay.integrations.email import render_reply
 
-    p = row["payload"]
+    p = _with_links(ctx, row)
     if row["target"] == "slack":
         ref = ctx.notifier("slack").alert(LeadAlert(
             key=row["key"], lead_id=row["lead_id"], title=p["title"], reasons=tuple(p.get("reasons", ())),
