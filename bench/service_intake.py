@@ -7,7 +7,7 @@ Each run starts two servers in turn as subprocesses on 127.0.0.1, under the same
 `leadrelay serve` (log level warning, no access log, uvicorn's default loop and HTTP parser):
   - bare: one FastAPI route that validates the body as an `Event` and answers 202, nothing else;
   - service: `leadrelay serve` with the embedded default (a fresh SQLite database and SqliteHuey queue,
-    the consumer running in the same process), with bearer-token auth and the real intake.
+    the consumer running in a child process of serve), with bearer-token auth and the real intake.
 A bounded load generator (asyncio, HTTP/1.1 keep-alive, `--connections` concurrent requests) sends
 distinct events for `--seconds` after a short warm-up, then stops. The report gives the median
 requests/s of each side over `--runs` runs and the ratio service / bare (the issue's target: >= 40%).

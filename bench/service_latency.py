@@ -4,7 +4,7 @@ Usage:
     python bench/service_latency.py [--rate 200] [--seconds 60] [--runs 1] [--no-consumer-workers 0] [--json]
 
 Each run starts `leadrelay serve` (the embedded default: a fresh SQLite database, the SqliteHuey queue
-and the consumer in the same process) on 127.0.0.1 and sends distinct events open-loop: event i is
+and the consumer in a child process of serve) on 127.0.0.1 and sends distinct events open-loop: event i is
 sent at start + i / rate whatever happened to earlier ones (over up to 64 keep-alive connections), so
 a slow server shows as latency, not as a lower offered rate. When the last answer is in it waits for
 every accepted event's decision, then reads `events.received_at` and `decisions.created_at` and reports

@@ -10,9 +10,11 @@ from dataclasses import dataclass
 
 import httpx
 import pytest
+from fastapi import FastAPI
 from sqlalchemy import Engine
 
 from leadrelay.api.app import create_app
+from leadrelay.api.events import intake_hand_over
 from leadrelay.config import Settings
 from leadrelay.jobs.queue import JobQueue
 from leadrelay.jobs.tasks import JobContext
@@ -31,10 +33,16 @@ class Server:
     url: str
     engine: Engine
     queued: list[int]
+    app: FastAPI
 
     def token(self, source: str) -> str:
         with session_scope(make_session_factory(self.engine)) as db:
             return repo.create_token(db, source=source)
+
+    def handed_over(self) -> list[int]:
+        """The event ids handed to the queue, once the batcher has handed over all it holds."""
+        assert intake_hand_over(self.app).flush()
+        return self.queued
 
 
 
@@ -54,7 +62,7 @@ def server(tmp_path_factory: pytest.TempPathFactory, engine: Engine) -> Iterator
         raise RuntimeError("secret internals")
 
     with serve_on_loopback(app) as url:
-        yield Server(url=url, engine=engine, queued=queued)
+        yield Server(url=url, engine=engine, queued=queued, app=app)
 
 
 @pytest.fixture
@@ -82,7 +90,7 @@ def test_accepts_an_event_durably_and_answers_202(server: Server, client: httpx.
     body = response.json()
     assert body["duplicate"] is False and body["status_url"] == f"/api/events/{body['event_id']}"
     assert response.headers["location"] == body["status_url"]
-    assert body["event_id"] in server.queued
+    assert body["event_id"] in server.handed_over()
     status = client.get(body["status_url"], headers=auth(token)).json()
     assert status["payload"] == event("a1") and status["source"] == "webform"
     assert status["job"]["state"] == "pending" and status["decisions"] == []
@@ -99,7 +107,7 @@ def test_a_retry_answers_200_with_the_same_event(server: Server, client: httpx.C
     edited = client.post("/api/events", json=event("r2", body="changed"),
                          headers={**auth(token), "Idempotency-Key": "order-7"})
     assert edited.status_code == 200 and edited.json()["event_id"] == keyed.json()["event_id"]
-    assert server.queued.count(first.json()["event_id"]) == 1
+    assert server.handed_over().count(first.json()["event_id"]) == 1
 
 
 @pytest.mark.parametrize("headers", [{}, {"Authorization": "Bearer lr_not-a-real-token"},
@@ -252,7 +260,7 @@ def test_concurrent_intake_shares_commits_but_keeps_each_answer_and_key(server: 
     fresh = {r.json()["event_id"] for r in responses[:6]}
     retried = {r.json()["event_id"] for r in responses[6:]}
     assert len(fresh) == 6 and len(retried) == 1 and not fresh & retried  # one event for the shared key
-    assert all(event_id in server.queued for event_id in fresh | retried)
+    assert all(event_id in server.handed_over() for event_id in fresh | retried)
 
 
 def test_intake_trusts_a_token_for_at_most_a_second_after_revocation(server: Server, client: httpx.Client) -> None:
@@ -271,3 +279,17 @@ def test_a_nul_in_a_filter_is_a_clear_422(client: httpx.Client, server: Server, 
     # PostgreSQL cannot compare text holding a NUL; the fuzz check once found this as a 500 there.
     response = client.get(path, headers={"Authorization": f"Bearer {server.token('reader')}"})
     assert response.status_code == 422
+
+
+def test_a_bad_idempotency_key_is_a_clear_422_after_authentication(server: Server, client: httpx.Client) -> None:
+    token = server.token("keys")
+    for key, message in (("k" * 201, "String should have at most 200 characters"),
+                         ("", "String should have at least 1 character")):
+        response = client.post("/api/events", json=event("ik1"), headers={**auth(token), "Idempotency-Key": key})
+        assert response.status_code == 422
+        assert response.json()["error"]["code"] == "invalid"
+        assert response.json()["error"]["details"] == [{"loc": "header.Idempotency-Key", "msg": message}]
+    unauthenticated = client.post("/api/events", json=event("ik1"), headers={"Idempotency-Key": "k" * 201})
+    assert unauthenticated.status_code == 401  # the token is checked first
+    accepted = client.post("/api/events", json=event("ik1"), headers={**auth(token), "Idempotency-Key": "k" * 200})
+    assert accepted.status_code == 202

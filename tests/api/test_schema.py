@@ -12,11 +12,13 @@ from dataclasses import dataclass
 
 import pytest
 import schemathesis
+from fastapi import FastAPI
 from huey import MemoryHuey
 from hypothesis import HealthCheck, given, settings
 from sqlalchemy import Engine
 
 from leadrelay.api.app import create_app
+from leadrelay.api.events import intake_hand_over
 from leadrelay.config import Settings
 from leadrelay.jobs.queue import JobQueue
 from leadrelay.jobs.tasks import JobContext
@@ -38,6 +40,7 @@ class LiveApi:
     url: str
     token: str
     enqueued: list[int]
+    app: FastAPI
 
 
 
@@ -53,7 +56,7 @@ def live_api(tmp_path_factory: pytest.TempPathFactory, engine: Engine) -> Iterat
     with session_scope(make_session_factory(engine)) as db:
         token = repo.create_token(db, source="fuzz")
     with serve_on_loopback(app) as url:
-        yield LiveApi(url=url, token=token, enqueued=enqueued)
+        yield LiveApi(url=url, token=token, enqueued=enqueued, app=app)
 
 
 @pytest.fixture(scope="module")
@@ -82,6 +85,7 @@ def test_generated_requests_never_cause_a_server_error(api_schema: schemathesis.
         call()
     assert len(operations) >= 8
     assert server_errors == []
+    assert intake_hand_over(live_api.app).flush()
     assert live_api.enqueued, "some generated events were valid and accepted"
 
 

@@ -7,12 +7,16 @@ names, so an API process and worker processes on other machines agree on what a 
 from __future__ import annotations
 
 import logging
+import threading
+import time
+from collections.abc import Sequence
 from typing import Any
 
 from huey import Huey, PostgresHuey, RedisHuey, SqliteHuey, crontab
 from huey.api import Task
 from huey.storage import SqliteStorage
 
+from leadrelay.actions.jobs import OutboxTasks
 from leadrelay.config import Settings
 from leadrelay.errors import ConfigError
 from leadrelay.jobs.tasks import (
@@ -23,7 +27,7 @@ from leadrelay.jobs.tasks import (
     sweep_stalled,
 )
 
-__all__ = ["JobQueue", "make_huey"]
+__all__ = ["HandOverBatcher", "JobQueue", "make_huey"]
 
 log = logging.getLogger(__name__)
 
@@ -112,6 +116,9 @@ class JobQueue:
 
         self._qualify_task: Any = qualify_event
         self._qualify_batch_task: Any = qualify_events
+        # The outbox (issue 4): a task per action, and a periodic sweep of due actions and timers.
+        self.outbox = OutboxTasks(self.huey, settings, lambda: ctx.engine)
+        ctx.after_actions = self.outbox.enqueue_many
 
     def enqueue_qualify(self, event_id: int) -> None:
         """Put one stored event on the queue."""
@@ -157,3 +164,98 @@ class JobQueue:
     def pending(self) -> int:
         """How many messages wait in the queue (not counting scheduled retries)."""
         return int(self.huey.pending_count())
+
+
+class HandOverBatcher:
+    """Collects committed event ids for up to `window_s` and hands them to the queue as one batch job.
+
+    At a steady stream most group commits hold one or two events, and a job per commit costs the consumer
+    a queue message, a read and a write transaction each (more than the pipeline itself). Waiting
+    `window_s` for more ids turns a few commits into one job. The ids are committed already, so one
+    lost in the window (a `kill -9`) only waits for the sweeper, as a failed enqueue does.
+    Enqueueing runs on a thread of its own, so a slow queue never holds up a commit or an answer.
+    """
+
+    def __init__(self, queue: JobQueue, *, window_s: float = 0.015, max_batch: int = 16) -> None:
+        self._queue = queue
+        self._window_s = window_s
+        self._max_batch = max_batch
+        self._ids: list[int] = []
+        self._first_at = 0.0  # when the oldest waiting id came
+        self._cond = threading.Condition()
+        self._closed = False
+        self._thread: threading.Thread | None = None
+        self._added = 0  # ids added so far, and ids handed over so far (for `flush`)
+        self._handed = 0
+        self._flush_upto = 0  # hand over without waiting out the window until this many ids are handed
+
+    def add(self, event_ids: Sequence[int]) -> None:
+        """Queue committed events for the next batch (after `close`: hand them over at once)."""
+        if not event_ids:
+            return
+        with self._cond:
+            if not self._closed:
+                was_empty = not self._ids
+                if was_empty:
+                    self._first_at = time.monotonic()
+                self._ids.extend(event_ids)
+                self._added += len(event_ids)
+                if self._thread is None:
+                    self._thread = threading.Thread(target=self._run, name="leadrelay-hand-over", daemon=True)
+                    self._thread.start()
+                if was_empty or len(self._ids) >= self._max_batch:
+                    self._cond.notify_all()  # otherwise the thread is waiting out the window anyway
+                return
+        self._queue.hand_over_many(list(event_ids))
+
+    def flush(self, timeout_s: float = 10.0) -> bool:
+        """Hand over every id added so far now; False if that did not finish within `timeout_s`."""
+        deadline = time.monotonic() + timeout_s
+        with self._cond:
+            target = self._added
+            self._flush_upto = max(self._flush_upto, target)
+            self._cond.notify_all()
+            while self._handed < target:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    return False
+                self._cond.wait(remaining)
+        return True
+
+    def close(self, timeout_s: float = 10.0) -> None:
+        """Hand over what is waiting now and stop the thread."""
+        with self._cond:
+            self._closed = True
+            self._cond.notify_all()
+            thread = self._thread
+        if thread is not None:
+            thread.join(timeout_s)
+
+    def _next_batch(self) -> list[int] | None:
+        with self._cond:
+            while True:
+                if self._ids and (self._closed or len(self._ids) >= self._max_batch
+                                  or self._handed < self._flush_upto):
+                    break
+                if not self._ids:
+                    if self._closed:
+                        return None
+                    self._cond.wait()
+                    continue
+                remaining = self._first_at + self._window_s - time.monotonic()
+                if remaining <= 0:
+                    break
+                self._cond.wait(remaining)
+            batch, self._ids = self._ids[:self._max_batch], self._ids[self._max_batch:]
+            self._first_at = time.monotonic()
+            return batch
+
+    def _run(self) -> None:
+        while (batch := self._next_batch()) is not None:
+            try:
+                self._queue.hand_over_many(batch)  # False (queue down) leaves them to the sweeper
+            except Exception:  # never let the thread die: later ids would wait for the sweeper
+                log.exception("hand-over failed; the sweeper will retry", extra={"event_ids": batch})
+            with self._cond:
+                self._handed += len(batch)
+                self._cond.notify_all()

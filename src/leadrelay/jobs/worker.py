@@ -153,5 +153,11 @@ def run_serve(settings: Settings) -> None:
     try:
         server.run()
     finally:
+        committer = getattr(app.state, "intake_committer", None)
+        if committer is not None:
+            committer.close()
+        batcher = getattr(app.state, "intake_hand_over", None)
+        if batcher is not None:  # events committed in the last few milliseconds: enqueue them now
+            batcher.close()
         if consumer is not None:
             stop_consumer_process(consumer)

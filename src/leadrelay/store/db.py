@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sqlite3
+import time
 import weakref
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -14,7 +16,7 @@ from typing import Any, Generic, TypeVar
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Connection, Engine, create_engine, event, text
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from leadrelay.errors import ConfigError
@@ -52,6 +54,9 @@ def _sqlite_pragmas_full(dbapi_connection: Any, record: Any) -> None:
 
 
 READ_ONLY = "leadrelay_read_only"  # execution option: this connection only reads
+_LOCK_TAKEN = "leadrelay_write_lock_taken"  # execution option: BEGIN IMMEDIATE was issued already
+_BUSY_TIMEOUT_S = 10.0
+_LOCK_POLL_S = (0.0002, 0.002)  # first and longest pause between attempts at SQLite's write lock
 
 
 def _sqlite_begin(connection: Any) -> None:
@@ -59,10 +64,44 @@ def _sqlite_begin(connection: Any) -> None:
     # with "database is locked" when another writer got in between, instead of waiting its turn.
     # A connection marked read-only begins deferred: in WAL mode it reads a snapshot without waiting
     # for the writer.
-    if connection.get_execution_options().get(READ_ONLY):
+    options = connection.get_execution_options()
+    if options.get(READ_ONLY):
         connection.exec_driver_sql("BEGIN")
-    else:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    elif not options.get(_LOCK_TAKEN):
+        _begin_immediate(connection.connection.dbapi_connection)
+
+
+def _try_begin_immediate(dbapi_connection: Any) -> bool:
+    """BEGIN IMMEDIATE without waiting: False when another connection holds the write lock."""
+    dbapi_connection.execute("PRAGMA busy_timeout=0")
+    try:
+        dbapi_connection.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as exc:
+        if getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_BUSY or "locked" in str(exc):
+            return False
+        raise
+    finally:
+        dbapi_connection.execute(f"PRAGMA busy_timeout={int(_BUSY_TIMEOUT_S * 1000)}")
+    return True
+
+
+def _lock_timeout() -> OperationalError:
+    # Shaped as SQLAlchemy reports SQLite's own busy timeout, so callers catch one kind of error.
+    return OperationalError("BEGIN IMMEDIATE", None, sqlite3.OperationalError("database is locked"))
+
+
+def _begin_immediate(dbapi_connection: Any) -> None:
+    # SQLite's own busy handler sleeps 1, 2, 5, 10, 15, 20, 25 ms... between attempts, so a writer that
+    # finds the lock taken for a millisecond often waits ten or more, and under a steady stream of
+    # intake commits it keeps missing the short gaps between them. Polling every 0.2-2 ms takes the
+    # lock soon after it is free, for the same ten-second limit.
+    deadline = time.monotonic() + _BUSY_TIMEOUT_S
+    pause = _LOCK_POLL_S[0]
+    while not _try_begin_immediate(dbapi_connection):
+        if time.monotonic() >= deadline:
+            raise _lock_timeout()
+        time.sleep(pause)
+        pause = min(pause * 2, _LOCK_POLL_S[1])
 
 
 def make_engine(url: str, *, fsync_each_commit: bool = False) -> Engine:
@@ -182,11 +221,15 @@ class GroupCommitter(Generic[ItemT, ResultT]):
     COMMIT is paid once per batch, and `store` writes a batch in a few set-wise statements.
 
     The statements run on the loop itself: they are short, and each hop to another thread costs a
-    GIL hand-off that, under load, is worth more than the statement. Only BEGIN (which may wait for
-    SQLite's write lock) and COMMIT (the fsync) run on a dedicated thread, so the loop keeps serving
-    requests meanwhile; `after_commit(results)` runs there too, right after each commit. When a batch
-    fails (a bad item, a race lost to another process) it is rolled back and each item is stored
-    alone, retried on IntegrityError, so one item's failure is its own.
+    GIL hand-off that, under load, is worth more than the statement. On SQLite the write lock is taken
+    on the loop too, right before the statements and without blocking (the loop polls for it while it
+    serves requests), on a connection kept for this purpose: the lock is held for the statements and
+    the commit only, never while the loop is busy elsewhere, so consumers writing decisions get their
+    turn. COMMIT (an fsync with `fsync_each_commit`) runs on a dedicated thread, so the loop keeps
+    serving requests meanwhile; `after_commit(results)` runs there too, right after each commit. On
+    PostgreSQL the BEGIN runs on that thread as well. When a batch fails (a bad item, a race lost to
+    another process) it is rolled back and each item is stored alone, retried on IntegrityError, so
+    one item's failure is its own.
     """
 
     def __init__(self, engine: Engine, store: StoreBatch[ItemT, ResultT], *,
@@ -199,6 +242,8 @@ class GroupCommitter(Generic[ItemT, ResultT]):
         self._retries = retries
         self._pending: list[tuple[ItemT, asyncio.Future[ResultT]]] = []
         self._draining = False
+        self._sqlite = engine.dialect.name == "sqlite"
+        self._writer: Connection | None = None  # SQLite: the connection batches are written on
         # One thread: transactions are begun and committed one at a time, in order.
         self._io = ThreadPoolExecutor(max_workers=1, thread_name_prefix="leadrelay-commit")
 
@@ -233,22 +278,34 @@ class GroupCommitter(Generic[ItemT, ResultT]):
 
     async def _write(self, batch: list[tuple[ItemT, asyncio.Future[ResultT]]]) -> None:
         loop = asyncio.get_running_loop()
-        conn = await loop.run_in_executor(self._io, self._begin)
+        try:
+            conn = await self._begin_sqlite() if self._sqlite else await loop.run_in_executor(self._io, self._begin)
+        except Exception as exc:  # no connection, or the write lock did not come within the busy timeout
+            for _, future in batch:
+                if not future.done():
+                    future.set_exception(exc)
+            return
+        healthy = False
         try:
             try:
                 results = self._store(conn, [item for item, _ in batch])
             except Exception:
                 await loop.run_in_executor(self._io, conn.rollback)
+                healthy = True
                 await self._write_alone(batch)
                 return
             await loop.run_in_executor(self._io, self._commit, conn, results)
+            healthy = True
         except Exception as exc:  # the commit failed: nothing of this batch was stored
             for _, future in batch:
                 if not future.done():
                     future.set_exception(exc)
             return
         finally:
-            conn.close()
+            if not self._sqlite:
+                conn.close()
+            elif not healthy:  # unknown state: give the connection back and start afresh next time
+                self._drop_writer()
         for (_, future), result in zip(batch, results, strict=True):
             if not future.done():  # a caller that gave up (client gone) cancelled its future
                 future.set_result(result)
@@ -269,12 +326,44 @@ class GroupCommitter(Generic[ItemT, ResultT]):
         conn = self._engine.connect()
         try:
             conn.begin()
-            if self._engine.dialect.name == "sqlite":
-                conn.exec_driver_sql("SELECT 1")  # the BEGIN is lazy: take the write lock here, off the loop
         except BaseException:
             conn.close()
             raise
         return conn
+
+    async def _begin_sqlite(self) -> Connection:
+        # The write lock, taken on the loop without blocking it: between attempts the loop serves requests.
+        if self._writer is None:
+            self._writer = await asyncio.get_running_loop().run_in_executor(self._io, self._engine.connect)
+            self._writer.execution_options(**{_LOCK_TAKEN: True})  # our BEGIN IMMEDIATE comes first
+        conn = self._writer
+        try:
+            dbapi_connection = conn.connection.dbapi_connection
+            deadline = time.monotonic() + _BUSY_TIMEOUT_S
+            pause = _LOCK_POLL_S[0]
+            while not _try_begin_immediate(dbapi_connection):
+                if time.monotonic() >= deadline:
+                    raise _lock_timeout()
+                await asyncio.sleep(pause)
+                pause = min(pause * 2, _LOCK_POLL_S[1])
+            conn.begin()  # SQLAlchemy's transaction over the one just begun
+        except BaseException:
+            self._drop_writer()
+            raise
+        return conn
+
+    def _drop_writer(self) -> None:
+        if self._writer is not None:
+            writer, self._writer = self._writer, None
+            try:
+                writer.invalidate()  # never back to the pool with a transaction or a lock of ours open
+            finally:
+                writer.close()
+
+    def close(self) -> None:
+        """Give back the connection kept for writing (SQLite) and stop the commit thread."""
+        self._drop_writer()
+        self._io.shutdown(wait=True)
 
     async def _write_alone(self, batch: list[tuple[ItemT, asyncio.Future[ResultT]]]) -> None:
         loop = asyncio.get_running_loop()

@@ -1,0 +1,92 @@
+"""The hand-over of committed events to the queue in batches (`HandOverBatcher`)."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from leadrelay.config import Settings
+from leadrelay.jobs.queue import QUALIFY_BATCH_TASK, HandOverBatcher, JobQueue
+from leadrelay.jobs.tasks import JobContext
+from tests.support import RecordingHuey
+
+LONG_WINDOW_S = 60.0  # longer than any test: a batch goes out only because it is full, flushed or closed
+
+
+class FakeQueue:
+    """Records each batch handed over; can fail on chosen calls, as a queue that is down does."""
+
+    def __init__(self, *, fail_calls: tuple[int, ...] = (), expect_batches: int = 0) -> None:
+        self.batches: list[list[int]] = []
+        self.fail_calls = fail_calls
+        self.calls = 0
+        self.expect_batches = expect_batches
+        self.arrived = threading.Event()
+
+    def hand_over_many(self, event_ids: list[int]) -> bool:
+        self.calls += 1
+        if self.calls in self.fail_calls:
+            raise ConnectionError("queue down")
+        self.batches.append(list(event_ids))
+        if len(self.batches) >= self.expect_batches:
+            self.arrived.set()
+        return True
+
+
+def batcher(queue: FakeQueue, **options: float) -> HandOverBatcher:
+    return HandOverBatcher(queue, **options)  # type: ignore[arg-type]
+
+
+def test_ids_committed_within_the_window_go_out_as_one_batch_in_order() -> None:
+    queue = FakeQueue()
+    hand_over = batcher(queue, window_s=LONG_WINDOW_S)
+    for ids in ([1], [2, 3], [4]):
+        hand_over.add(ids)
+    hand_over.add([])  # a commit of duplicates only: nothing to hand over
+    assert queue.batches == []  # still inside the window
+    assert hand_over.flush() is True
+    assert queue.batches == [[1, 2, 3, 4]]
+    assert hand_over.flush() is True and queue.batches == [[1, 2, 3, 4]]  # nothing new: no empty batch
+    hand_over.close()
+
+
+def test_a_full_batch_goes_out_without_waiting_for_the_window() -> None:
+    queue = FakeQueue(expect_batches=2)
+    hand_over = batcher(queue, window_s=LONG_WINDOW_S, max_batch=3)
+    for event_id in range(1, 8):
+        hand_over.add([event_id])
+    assert queue.arrived.wait(10)
+    assert queue.batches == [[1, 2, 3], [4, 5, 6]]
+    hand_over.close()  # what waits goes out on close
+    assert queue.batches == [[1, 2, 3], [4, 5, 6], [7]]
+
+
+def test_after_close_ids_are_handed_over_at_once() -> None:
+    queue = FakeQueue()
+    hand_over = batcher(queue, window_s=LONG_WINDOW_S)
+    hand_over.close()
+    hand_over.add([5, 6])
+    assert queue.batches == [[5, 6]]
+
+
+def test_a_failing_hand_over_does_not_stop_later_ones() -> None:
+    queue = FakeQueue(fail_calls=(1,))
+    hand_over = batcher(queue, window_s=LONG_WINDOW_S)
+    hand_over.add([1])
+    assert hand_over.flush() is True  # the first batch failed (the sweeper re-enqueues its events later)
+    hand_over.add([2])
+    assert hand_over.flush() is True
+    assert queue.batches == [[2]] and queue.calls == 2
+    hand_over.close()
+
+
+def test_a_batch_becomes_one_qualify_events_message(tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path)
+    huey = RecordingHuey()
+    queue = JobQueue(settings, huey=huey, context=JobContext(settings))
+    hand_over = HandOverBatcher(queue, window_s=LONG_WINDOW_S)
+    hand_over.add([11, 12])
+    hand_over.add([13])
+    hand_over.close()
+    messages = [huey.dequeue() for _ in range(huey.pending_count())]
+    assert [(m.name, m.args) for m in messages] == [(QUALIFY_BATCH_TASK, ([11, 12, 13],))]
