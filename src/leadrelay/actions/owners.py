@@ -155,7 +155,7 @@ def _why(how: str, notes: list[str]) -> str:
 
 
 def assign_owner(conn: Connection, *, lead_id: int, owner: str, workspace: Workspace, decision_id: int | None = None,
-                 now: datetime | None = None) -> Pick:
+                 now: datetime | None = None, state_known: bool = False) -> Pick:
     """Pick the person for `owner` and record the assignment with its reason.
 
     Raises:
@@ -164,5 +164,5 @@ def assign_owner(conn: Connection, *, lead_id: int, owner: str, workspace: Works
     now = now or utcnow()
     pick = pick_owner(conn, owner=owner, workspace=workspace, now=now)
     assign(conn, lead_id=lead_id, assignee=pick.assignee, reason=pick.reason, queue=pick.queue,
-           decision_id=decision_id, at=now)
+           decision_id=decision_id, at=now, state_known=state_known)
     return pick

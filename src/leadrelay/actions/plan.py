@@ -26,7 +26,9 @@ import re
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Connection, Table, insert, select, update
+from sqlalchemy import Connection, Table, case, func, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from leadrelay.actions.owners import assign_owner
 from leadrelay.actions.touches import SLA_TIMER_KINDS, cancel_lead_timers, ensure_lead_state
@@ -45,6 +47,14 @@ _STATE = cast(Table, LeadState.__table__)
 _LEADS = cast(Table, LeadRow.__table__)
 _EVENTS = cast(Table, EventRow.__table__)
 _TIMELINE = cast(Table, TimelineEntry.__table__)
+# One statement that writes a row unless its unique key exists, and says which it did (SQLite, PostgreSQL).
+_INSERT_ONCE = {
+    (table.name, "sqlite"): sqlite_insert(table).on_conflict_do_nothing(index_elements=["key"]).returning(table.c.id)
+    for table in (_ACTIONS, _TIMERS)
+} | {
+    (table.name, "postgresql"): pg_insert(table).on_conflict_do_nothing(index_elements=["key"]).returning(table.c.id)
+    for table in (_ACTIONS, _TIMERS)
+}
 
 TYPE_TITLES = {"sales": "Sales lead", "support": "Support request", "partnership": "Partnership",
                "press": "Press", "recruiting": "Recruiting", "vendor": "Vendor", "investor": "Investor",
@@ -124,23 +134,30 @@ def _alert_title(decision: Decision, name: str | None, email_address: str | None
     return f"{head} ({', '.join(details)})" if details else head
 
 
+def _insert_once(conn: Connection, table: Table, row: dict[str, Any]) -> int | None:
+    """Insert `row` unless a row with its `key` exists; the new id, or None when it was there (nothing twice)."""
+    statement = _INSERT_ONCE.get((table.name, conn.dialect.name))
+    if statement is not None:
+        new_id = conn.execute(statement, row).scalar()
+        return int(new_id) if new_id is not None else None
+    if conn.execute(select(table.c.id).where(table.c.key == row["key"])).first() is not None:
+        return None
+    return int(conn.execute(insert(table), row).inserted_primary_key[0])  # type: ignore[index]
+
+
 def _add_action(conn: Connection, *, key: str, lead_id: int, decision_id: int, kind: str, target: str,
                 payload: dict[str, Any], now: datetime, state: str = "pending") -> int | None:
-    if conn.execute(select(_ACTIONS.c.id).where(_ACTIONS.c.key == key)).first() is not None:
-        return None  # planned before: nothing twice
-    result = conn.execute(insert(_ACTIONS).values(
-        key=key, lead_id=lead_id, decision_id=decision_id, kind=kind, target=target, state=state, attempts=0,
-        next_attempt_at=now if state == "pending" else None, payload=payload, result={}, created_at=now,
-        updated_at=now))
-    return int(result.inserted_primary_key[0])  # type: ignore[index]
+    return _insert_once(conn, _ACTIONS, {
+        "key": key, "lead_id": lead_id, "decision_id": decision_id, "kind": kind, "target": target, "state": state,
+        "attempts": 0, "next_attempt_at": now if state == "pending" else None, "payload": payload, "result": {},
+        "last_error": None, "done_at": None, "created_at": now, "updated_at": now})
 
 
 def _add_timer(conn: Connection, *, key: str, lead_id: int, kind: str, step: int, due_at: datetime,
                detail: dict[str, Any], now: datetime, action_id: int | None = None) -> None:
-    if conn.execute(select(_TIMERS.c.id).where(_TIMERS.c.key == key)).first() is not None:
-        return
-    conn.execute(insert(_TIMERS).values(key=key, lead_id=lead_id, action_id=action_id, kind=kind, step=step,
-                                        due_at=due_at, state="pending", detail=detail, created_at=now))
+    _insert_once(conn, _TIMERS, {"key": key, "lead_id": lead_id, "action_id": action_id, "kind": kind, "step": step,
+                                 "due_at": due_at, "state": "pending", "detail": detail, "created_at": now,
+                                 "fired_at": None, "cancelled_at": None})
 
 
 def plan_actions(conn: Connection, *, decision_id: int, lead_id: int | None, event_id: int, decision: Decision,
@@ -156,12 +173,13 @@ def plan_actions(conn: Connection, *, decision_id: int, lead_id: int | None, eve
     facts = _event_facts(conn, event_id)
     lead = conn.execute(select(_LEADS.c.email, _LEADS.c.name, _LEADS.c.company).where(_LEADS.c.id == lead_id)).one()
     high_intent = decision.action == "escalate" or decision.urgency == "high"
-    ensure_lead_state(conn, lead_id=lead_id, now=now, source=decision.fields.source,
+    ensure_lead_state(conn, lead_id=lead_id, now=now, lead_known=True, source=decision.fields.source,
                       first_event_at=facts.get("received_at") or now, high_intent=high_intent)
-    if high_intent:
-        conn.execute(update(_STATE).where(_STATE.c.lead_id == lead_id).values(high_intent=True))
-    conn.execute(update(_STATE).where(_STATE.c.lead_id == lead_id, _STATE.c.first_event_at.is_(None)).values(
-        first_event_at=facts.get("received_at") or now, source=decision.fields.source))
+    # A lead state that existed before: high intent once seen stays; the first event and its source are kept.
+    conn.execute(update(_STATE).where(_STATE.c.lead_id == lead_id).values(
+        high_intent=_STATE.c.high_intent | high_intent,
+        source=case((_STATE.c.first_event_at.is_(None), decision.fields.source), else_=_STATE.c.source),
+        first_event_at=func.coalesce(_STATE.c.first_event_at, facts.get("received_at") or now)))
     state = conn.execute(select(_STATE).where(_STATE.c.lead_id == lead_id)).one()
     duplicate = decision.duplicate_of is not None
     settings = workspace.config.actions
@@ -173,7 +191,7 @@ def plan_actions(conn: Connection, *, decision_id: int, lead_id: int | None, eve
         sticky = assignee is not None and (duplicate or decision.owner in (queue, assignee))
         if not sticky:
             pick = assign_owner(conn, lead_id=lead_id, owner=decision.owner, workspace=workspace,
-                                decision_id=decision_id, now=now)
+                                decision_id=decision_id, now=now, state_known=True)
             assignee, queue = pick.assignee, pick.queue
 
     first_name, last_name = _split_name(lead.name)

@@ -59,13 +59,16 @@ class LeadNotFound(LeadRelayError):
         super().__init__(f"no lead {lead_id}")
 
 
-def ensure_lead_state(conn: Connection, *, lead_id: int, now: datetime | None = None, **values: Any) -> None:
+def ensure_lead_state(conn: Connection, *, lead_id: int, now: datetime | None = None, lead_known: bool = False,
+                      **values: Any) -> None:
     """Make sure the lead has a `LeadState` row (created with `values` when missing).
+
+    `lead_known`: the caller has just read the lead in this transaction, so it is not looked up again.
 
     Raises:
         LeadNotFound: the lead does not exist.
     """
-    if conn.execute(select(_LEADS.c.id).where(_LEADS.c.id == lead_id)).first() is None:
+    if not lead_known and conn.execute(select(_LEADS.c.id).where(_LEADS.c.id == lead_id)).first() is None:
         raise LeadNotFound(lead_id)
     row = {"lead_id": lead_id, "status": "open", "high_intent": False, "updated_at": now or utcnow(), **values}
     if conn.dialect.name == "postgresql":
@@ -126,14 +129,18 @@ def record_touch(conn: Connection, *, lead_id: int, source: str, kind: str = "to
 
 
 def assign(conn: Connection, *, lead_id: int, assignee: str, reason: str, by: str = "leadrelay",
-           queue: str | None = None, decision_id: int | None = None, at: datetime | None = None) -> None:
+           queue: str | None = None, decision_id: int | None = None, at: datetime | None = None,
+           state_known: bool = False) -> None:
     """Give the lead to `assignee`: an Assignment row with its reason, and the lead's current assignee.
+
+    `state_known`: the caller made sure of the lead's state row in this transaction.
 
     Raises:
         LeadNotFound: the lead does not exist.
     """
     at = at or utcnow()
-    ensure_lead_state(conn, lead_id=lead_id, now=at)
+    if not state_known:
+        ensure_lead_state(conn, lead_id=lead_id, now=at)
     conn.execute(insert(_ASSIGNMENTS).values(lead_id=lead_id, decision_id=decision_id, queue=queue,
                                              assignee=assignee, reason=reason, by=by, at=at))
     values: dict[str, Any] = {"assignee": assignee, "updated_at": at}
