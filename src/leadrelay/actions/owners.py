@@ -47,18 +47,25 @@ def open_leads(conn: Connection, *, assignee: str) -> int:
         _STATE.c.assignee == assignee, _STATE.c.status != "closed")).scalar_one())
 
 
+def _lock_queue(insert_: Any) -> Any:
+    """Create the queue's row if missing, else touch it, and return its counters: one statement, and on
+    PostgreSQL the conflict update locks the row (as SELECT ... FOR UPDATE would) until the transaction ends."""
+    statement = insert_(_QUEUE_STATE)
+    return statement.on_conflict_do_update(index_elements=["queue"], set_={"queue": statement.excluded.queue}
+                                           ).returning(_QUEUE_STATE.c.state)
+
+
+_LOCK_QUEUE = {"postgresql": _lock_queue(pg_insert), "sqlite": _lock_queue(sqlite_insert)}
+
+
 def _locked_counters(conn: Connection, queue: str, now: datetime) -> dict[str, Any]:
     row = {"queue": queue, "position": 0, "state": {}, "updated_at": now}
-    if conn.dialect.name == "postgresql":
-        conn.execute(pg_insert(_QUEUE_STATE).values(row).on_conflict_do_nothing(index_elements=["queue"]))
-    elif conn.dialect.name == "sqlite":
-        conn.execute(sqlite_insert(_QUEUE_STATE).values(row).on_conflict_do_nothing(index_elements=["queue"]))
-    elif conn.execute(select(_QUEUE_STATE.c.queue).where(_QUEUE_STATE.c.queue == queue)).first() is None:
+    statement = _LOCK_QUEUE.get(conn.dialect.name)
+    if statement is not None:
+        return dict(conn.execute(statement, row).scalar_one() or {})
+    if conn.execute(select(_QUEUE_STATE.c.queue).where(_QUEUE_STATE.c.queue == queue)).first() is None:
         conn.execute(insert(_QUEUE_STATE).values(row))
-    query = select(_QUEUE_STATE.c.state).where(_QUEUE_STATE.c.queue == queue)
-    if conn.dialect.name == "postgresql":
-        query = query.with_for_update()
-    return dict(conn.execute(query).scalar_one() or {})
+    return dict(conn.execute(select(_QUEUE_STATE.c.state).where(_QUEUE_STATE.c.queue == queue)).scalar_one() or {})
 
 
 def _round_robin(conn: Connection, *, name: str, queue: QueueConfig, workspace: Workspace, now: datetime,

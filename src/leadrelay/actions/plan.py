@@ -26,7 +26,7 @@ import re
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Connection, Table, case, func, insert, select, update
+from sqlalchemy import Connection, String, Table, bindparam, case, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -34,7 +34,7 @@ from leadrelay.actions.owners import assign_owner
 from leadrelay.actions.touches import SLA_TIMER_KINDS, cancel_lead_timers, ensure_lead_state
 from leadrelay.pipeline.domains import email_domain, is_free_mail
 from leadrelay.pipeline.records import Decision
-from leadrelay.store.tables import Action, EventRow, LeadRow, LeadState, TimelineEntry, Timer, utcnow
+from leadrelay.store.tables import Action, EventRow, LeadRow, LeadState, TimelineEntry, Timer, UtcDateTime, utcnow
 from leadrelay.workspace import Workspace
 
 __all__ = ["TYPE_TITLES", "lead_url", "plan_actions", "reply_situation", "sla_timer_key"]
@@ -47,6 +47,16 @@ _STATE = cast(Table, LeadState.__table__)
 _LEADS = cast(Table, LeadRow.__table__)
 _EVENTS = cast(Table, EventRow.__table__)
 _TIMELINE = cast(Table, TimelineEntry.__table__)
+# Built once: these run for every decision.
+_SELECT_EVENT = select(_EVENTS.c.payload, _EVENTS.c.received_at).where(_EVENTS.c.id == bindparam("b_event_id"))
+_SELECT_LEAD = select(_LEADS.c.email, _LEADS.c.name, _LEADS.c.company).where(_LEADS.c.id == bindparam("b_lead_id"))
+_SELECT_STATE = select(_STATE).where(_STATE.c.lead_id == bindparam("b_lead_id"))
+# A lead state that existed before: high intent once seen stays; the first event and its source are kept.
+_UPDATE_STATE = update(_STATE).where(_STATE.c.lead_id == bindparam("b_lead_id")).values(
+    high_intent=_STATE.c.high_intent | bindparam("new_high_intent"),
+    source=case((_STATE.c.first_event_at.is_(None), bindparam("new_source", type_=String)), else_=_STATE.c.source),
+    first_event_at=func.coalesce(_STATE.c.first_event_at, bindparam("new_first_event_at", type_=UtcDateTime)))
+_INSERT_TIMELINE = insert(_TIMELINE)
 # One statement that writes a row unless its unique key exists, and says which it did (SQLite, PostgreSQL).
 _INSERT_ONCE = {
     (table.name, "sqlite"): sqlite_insert(table).on_conflict_do_nothing(index_elements=["key"]).returning(table.c.id)
@@ -85,7 +95,7 @@ def reply_situation(decision: Decision) -> str | None:
 
 
 def _event_facts(conn: Connection, event_id: int) -> dict[str, Any]:
-    row = conn.execute(select(_EVENTS.c.payload, _EVENTS.c.received_at).where(_EVENTS.c.id == event_id)).first()
+    row = conn.execute(_SELECT_EVENT, {"b_event_id": event_id}).first()
     if row is None:
         return {}
     try:
@@ -171,16 +181,14 @@ def plan_actions(conn: Connection, *, decision_id: int, lead_id: int | None, eve
         log.info("decision without a lead: nothing to act on", extra={"decision_id": decision_id})
         return []
     facts = _event_facts(conn, event_id)
-    lead = conn.execute(select(_LEADS.c.email, _LEADS.c.name, _LEADS.c.company).where(_LEADS.c.id == lead_id)).one()
+    lead = conn.execute(_SELECT_LEAD, {"b_lead_id": lead_id}).one()
     high_intent = decision.action == "escalate" or decision.urgency == "high"
     ensure_lead_state(conn, lead_id=lead_id, now=now, lead_known=True, source=decision.fields.source,
                       first_event_at=facts.get("received_at") or now, high_intent=high_intent)
-    # A lead state that existed before: high intent once seen stays; the first event and its source are kept.
-    conn.execute(update(_STATE).where(_STATE.c.lead_id == lead_id).values(
-        high_intent=_STATE.c.high_intent | high_intent,
-        source=case((_STATE.c.first_event_at.is_(None), decision.fields.source), else_=_STATE.c.source),
-        first_event_at=func.coalesce(_STATE.c.first_event_at, facts.get("received_at") or now)))
-    state = conn.execute(select(_STATE).where(_STATE.c.lead_id == lead_id)).one()
+    conn.execute(_UPDATE_STATE, {"b_lead_id": lead_id, "new_high_intent": high_intent,
+                                 "new_source": decision.fields.source,
+                                 "new_first_event_at": facts.get("received_at") or now})
+    state = conn.execute(_SELECT_STATE, {"b_lead_id": lead_id}).one()
     duplicate = decision.duplicate_of is not None
     settings = workspace.config.actions
     url = lead_url(workspace, lead_id)
@@ -267,9 +275,9 @@ def plan_actions(conn: Connection, *, decision_id: int, lead_id: int | None, eve
                    detail={"decision_id": decision_id, "action": decision.action, "due_at": due_at.isoformat(),
                            "queue": queue, "assignee": assignee, "do": steps[0].do})
 
-    conn.execute(insert(_TIMELINE).values(
-        event_id=event_id, lead_id=lead_id, kind="actions_planned", at=now,
-        detail={"decision_id": decision_id, "actions": planned, "assignee": assignee, "queue": queue,
-                "duplicate": duplicate, **({"sla_due_in_s": due.total_seconds()} if due and assignee else {})}))
+    conn.execute(_INSERT_TIMELINE, {
+        "event_id": event_id, "lead_id": lead_id, "kind": "actions_planned", "at": now,
+        "detail": {"decision_id": decision_id, "actions": planned, "assignee": assignee, "queue": queue,
+                   "duplicate": duplicate, **({"sla_due_in_s": due.total_seconds()} if due and assignee else {})}})
     return planned
 
