@@ -1,4 +1,4 @@
-"""The outbox's Huey tasks: one task per action, and a periodic sweep of due actions and timers.
+"""The outbox's Huey tasks: one per action, one per batch of just-planned actions, and a periodic sweep.
 
 Registered by `leadrelay.jobs.queue.JobQueue` next to the qualification tasks, under fixed names. The
 task bodies stay thin: the state (attempts, backoff, dead letters) lives in our tables, so Huey's own
@@ -19,11 +19,14 @@ from leadrelay.actions.outbox import ActionContext, enqueue_due, run_action
 from leadrelay.actions.timers import sweep_timers
 from leadrelay.config import Settings
 
-__all__ = ["RUN_ACTION_TASK", "SWEEP_OUTBOX_TASK", "OutboxTasks"]
+__all__ = ["RUN_ACTIONS_TASK", "RUN_ACTION_TASK", "SWEEP_OUTBOX_TASK", "OutboxTasks"]
 
 log = logging.getLogger(__name__)
 
 RUN_ACTION_TASK = "leadrelay.run_action"
+RUN_ACTIONS_TASK = "leadrelay.run_actions"
+# Actions planned by one batch of decisions go out as one message, not one each.
+_ACTIONS_PER_MESSAGE = 64
 SWEEP_OUTBOX_TASK = "leadrelay.sweep_outbox"
 
 
@@ -41,11 +44,23 @@ class OutboxTasks:
         def run_action_task(action_id: int) -> str:
             return run_action(self.context, action_id)
 
+        @huey.task(context=False, name=RUN_ACTIONS_TASK)  # type: ignore[untyped-decorator]
+        def run_actions_task(action_ids: list[int]) -> int:
+            done = 0
+            for action_id in action_ids:
+                try:
+                    run_action(self.context, action_id)
+                    done += 1
+                except Exception:  # the row keeps its state: the sweep runs it again when it is due
+                    log.exception("action failed outside its own handling", extra={"action_id": action_id})
+            return done
+
         @huey.periodic_task(crontab(minute="*"), name=SWEEP_OUTBOX_TASK)  # type: ignore[untyped-decorator]
         def sweep_outbox() -> int:
             return self.sweep()
 
         self._run_task: Any = run_action_task
+        self._run_many_task: Any = run_actions_task
 
     @property
     def context(self) -> ActionContext:
@@ -61,9 +76,9 @@ class OutboxTasks:
         self._run_task(action_id)
 
     def enqueue_many(self, action_ids: list[int]) -> None:
-        """Put just-planned actions on the queue (after their decision's commit)."""
-        for action_id in action_ids:
-            self.enqueue(action_id)
+        """Put just-planned actions on the queue (after their decisions' commit), a message per chunk."""
+        for start in range(0, len(action_ids), _ACTIONS_PER_MESSAGE):
+            self._run_many_task(action_ids[start:start + _ACTIONS_PER_MESSAGE])
 
     def sweep(self) -> int:
         """Fire due timers, then enqueue every due action (new, retrying, or presumed lost); returns how many."""

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Connection, Table, func, insert, select, update
+from sqlalchemy import Connection, Table, bindparam, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -56,6 +56,8 @@ def _lock_queue(insert_: Any) -> Any:
 
 
 _LOCK_QUEUE = {"postgresql": _lock_queue(pg_insert), "sqlite": _lock_queue(sqlite_insert)}
+_ADVANCE_QUEUE = update(_QUEUE_STATE).where(_QUEUE_STATE.c.queue == bindparam("b_queue")).values(
+    state=bindparam("new_state"), position=_QUEUE_STATE.c.position + 1, updated_at=bindparam("new_updated_at"))
 
 
 def _locked_counters(conn: Connection, queue: str, now: datetime) -> dict[str, Any]:
@@ -96,8 +98,7 @@ def _round_robin(conn: Connection, *, name: str, queue: QueueConfig, workspace: 
     counters[best] -= total
     # Members who left the queue or are away keep no stale counter (it would favour them on return).
     counters = {email: counters[email] for email, _ in free}
-    conn.execute(update(_QUEUE_STATE).where(_QUEUE_STATE.c.queue == name).values(
-        state=counters, position=_QUEUE_STATE.c.position + 1, updated_at=now))
+    conn.execute(_ADVANCE_QUEUE, {"b_queue": name, "new_state": counters, "new_updated_at": now})
     return best, skipped
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Connection, Table, insert, select, update
+from sqlalchemy import Connection, Table, bindparam, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -47,6 +47,21 @@ _TIMERS = cast(Table, Timer.__table__)
 _TIMELINE = cast(Table, TimelineEntry.__table__)
 _ASSIGNMENTS = cast(Table, Assignment.__table__)
 _ACTIONS = cast(Table, Action.__table__)
+# Built once: these run for every decision and every touch.
+_STATE_DEFAULTS: dict[str, Any] = {"assignee": None, "queue": None, "status": "open", "source": None,
+                                   "high_intent": False, "first_event_at": None, "first_touch_at": None,
+                                   "opted_out_at": None}
+_INSERT_STATE_ONCE = {"postgresql": pg_insert(_STATE).on_conflict_do_nothing(index_elements=["lead_id"]),
+                      "sqlite": sqlite_insert(_STATE).on_conflict_do_nothing(index_elements=["lead_id"])}
+_PENDING_TIMERS = select(_TIMERS.c.id, _TIMERS.c.detail).where(
+    _TIMERS.c.lead_id == bindparam("b_lead_id"), _TIMERS.c.state == "pending",
+    _TIMERS.c.kind.in_(bindparam("b_kinds", expanding=True)))
+_CANCEL_TIMER = update(_TIMERS).where(_TIMERS.c.id == bindparam("b_timer_id"), _TIMERS.c.state == "pending").values(
+    state="cancelled", cancelled_at=bindparam("new_cancelled_at"), detail=bindparam("new_detail"))
+_INSERT_ASSIGNMENT = insert(_ASSIGNMENTS)
+_SET_ASSIGNEE = update(_STATE).where(_STATE.c.lead_id == bindparam("b_lead_id")).values(
+    assignee=bindparam("new_assignee"), updated_at=bindparam("new_updated_at"))
+_SET_ASSIGNEE_AND_QUEUE = _SET_ASSIGNEE.values(queue=bindparam("new_queue"))
 
 
 class LeadNotFound(LeadRelayError):
@@ -70,13 +85,12 @@ def ensure_lead_state(conn: Connection, *, lead_id: int, now: datetime | None = 
     """
     if not lead_known and conn.execute(select(_LEADS.c.id).where(_LEADS.c.id == lead_id)).first() is None:
         raise LeadNotFound(lead_id)
-    row = {"lead_id": lead_id, "status": "open", "high_intent": False, "updated_at": now or utcnow(), **values}
-    if conn.dialect.name == "postgresql":
-        conn.execute(pg_insert(_STATE).values(row).on_conflict_do_nothing(index_elements=["lead_id"]))
-    elif conn.dialect.name == "sqlite":
-        conn.execute(sqlite_insert(_STATE).values(row).on_conflict_do_nothing(index_elements=["lead_id"]))
+    row = {**_STATE_DEFAULTS, "lead_id": lead_id, "updated_at": now or utcnow(), **values}
+    statement = _INSERT_STATE_ONCE.get(conn.dialect.name)
+    if statement is not None:
+        conn.execute(statement, row)
     elif conn.execute(select(_STATE.c.lead_id).where(_STATE.c.lead_id == lead_id)).first() is None:
-        conn.execute(insert(_STATE).values(row))
+        conn.execute(insert(_STATE), row)
 
 
 def _timeline(conn: Connection, *, lead_id: int, kind: str, detail: dict[str, Any], at: datetime) -> None:
@@ -87,12 +101,11 @@ def cancel_lead_timers(conn: Connection, *, lead_id: int, kinds: tuple[str, ...]
                        now: datetime | None = None) -> int:
     """Cancel the lead's pending timers of these kinds; returns how many."""
     now = now or utcnow()
-    pending = conn.execute(select(_TIMERS.c.id, _TIMERS.c.detail).where(
-        _TIMERS.c.lead_id == lead_id, _TIMERS.c.state == "pending", _TIMERS.c.kind.in_(kinds))).all()
+    pending = conn.execute(_PENDING_TIMERS, {"b_lead_id": lead_id, "b_kinds": list(kinds)}).all()
     cancelled = 0
     for timer_id, detail in pending:
-        result = conn.execute(update(_TIMERS).where(_TIMERS.c.id == timer_id, _TIMERS.c.state == "pending").values(
-            state="cancelled", cancelled_at=now, detail={**(detail or {}), "cancelled_because": reason}))
+        result = conn.execute(_CANCEL_TIMER, {"b_timer_id": timer_id, "new_cancelled_at": now,
+                                              "new_detail": {**(detail or {}), "cancelled_because": reason}})
         cancelled += result.rowcount
     return cancelled
 
@@ -141,12 +154,13 @@ def assign(conn: Connection, *, lead_id: int, assignee: str, reason: str, by: st
     at = at or utcnow()
     if not state_known:
         ensure_lead_state(conn, lead_id=lead_id, now=at)
-    conn.execute(insert(_ASSIGNMENTS).values(lead_id=lead_id, decision_id=decision_id, queue=queue,
-                                             assignee=assignee, reason=reason, by=by, at=at))
-    values: dict[str, Any] = {"assignee": assignee, "updated_at": at}
-    if queue is not None:
-        values["queue"] = queue
-    conn.execute(update(_STATE).where(_STATE.c.lead_id == lead_id).values(**values))
+    conn.execute(_INSERT_ASSIGNMENT, {"lead_id": lead_id, "decision_id": decision_id, "queue": queue,
+                                      "assignee": assignee, "reason": reason, "by": by, "at": at})
+    params = {"b_lead_id": lead_id, "new_assignee": assignee, "new_updated_at": at}
+    if queue is None:
+        conn.execute(_SET_ASSIGNEE, params)
+    else:
+        conn.execute(_SET_ASSIGNEE_AND_QUEUE, {**params, "new_queue": queue})
 
 
 def claim(conn: Connection, *, lead_id: int, by: str, source: str) -> bool:

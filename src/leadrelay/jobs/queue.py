@@ -33,6 +33,7 @@ log = logging.getLogger(__name__)
 
 QUALIFY_TASK = "leadrelay.qualify_event"
 QUALIFY_BATCH_TASK = "leadrelay.qualify_events"
+_DECISION_PRIORITY = 10
 SWEEP_TASK = "leadrelay.sweep_stalled"
 
 
@@ -78,9 +79,11 @@ class JobQueue:
         ctx = self.context
         retries = settings.job_retries
 
+        # Decisions before actions: where the queue honours priorities (SQLite, memory, PriorityRedisHuey),
+        # a consumer with both waiting stores decisions first; the actions follow in order.
         task_options: dict[str, Any] = {"retries": retries, "retry_delay": settings.job_retry_delay_s,
                                         "retry_backoff": settings.job_retry_backoff, "context": True,
-                                        "name": QUALIFY_TASK}
+                                        "name": QUALIFY_TASK, "priority": _DECISION_PRIORITY}
 
         @self.huey.task(**task_options)  # type: ignore[untyped-decorator]
         def qualify_event(event_id: int, task: Task | None = None) -> str:
@@ -97,7 +100,8 @@ class JobQueue:
 
         # A batch: the events one group commit stored together. No Huey retries here: an event whose run
         # fails becomes a one-event job, which has them (and the dead-letter path).
-        @self.huey.task(context=False, name=QUALIFY_BATCH_TASK)  # type: ignore[untyped-decorator]
+        @self.huey.task(context=False, name=QUALIFY_BATCH_TASK,  # type: ignore[untyped-decorator]
+                        priority=_DECISION_PRIORITY)
         def qualify_events(event_ids: list[int]) -> int:
             try:
                 _, failed = qualify_stored_events(ctx, event_ids)
