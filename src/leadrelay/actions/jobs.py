@@ -25,8 +25,9 @@ log = logging.getLogger(__name__)
 
 RUN_ACTION_TASK = "leadrelay.run_action"
 RUN_ACTIONS_TASK = "leadrelay.run_actions"
-# Actions planned by one batch of decisions go out as one message, not one each.
-_ACTIONS_PER_MESSAGE = 64
+# Actions planned by one batch of decisions go out a few to a message: fewer messages than one each, and
+# short enough that a decision waiting behind them (it has priority) is not held up for long.
+_ACTIONS_PER_MESSAGE = 8
 SWEEP_OUTBOX_TASK = "leadrelay.sweep_outbox"
 
 
