@@ -245,3 +245,23 @@ def test_kill_9_with_redis_workers_loses_nothing(tmp_path: Path, shared_database
     finally:
         service.stop_all()
         make_huey(Settings(queue="redis", queue_url=REDIS_URL, queue_name=queue_name)).flush()
+
+
+def test_serve_prints_first_run_credentials_once_and_they_sign_in(tmp_path: Path, sqlite_url: str) -> None:
+    service = Service(_settings_env(tmp_path, sqlite_url), free_port(), tmp_path)
+    try:
+        service.serve("--no-consumer")
+        service.stop_all()
+        first_log = (tmp_path / "serve-0.log").read_text(encoding="utf-8")
+        line = next(line for line in first_log.splitlines() if line.startswith("First run: sign in as "))
+        email, password = line.split()[5], line.split()[8]
+        service.serve("--no-consumer")
+        with httpx.Client(base_url=f"http://127.0.0.1:{service.port}") as http:
+            page = http.get("/signin")
+            csrf = page.text.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
+            answer = http.post("/signin", data={"email": email, "password": password, "csrf_token": csrf})
+            assert answer.status_code == 303
+    finally:
+        service.stop_all()
+    second_log = (tmp_path / "serve-1.log").read_text(encoding="utf-8")
+    assert "LeadRelay on http://127.0.0.1:" in second_log and "First run" not in second_log

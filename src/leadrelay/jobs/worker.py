@@ -140,6 +140,23 @@ def stop_consumer_process(process: multiprocessing.process.BaseProcess, timeout_
         process.join()
 
 
+def _announce(settings: Settings) -> None:
+    """Say where the service listens and, on first run, the admin credentials (shown this once)."""
+    from leadrelay.store.db import make_engine, make_session_factory
+    from leadrelay.web.auth import ensure_first_admin
+
+    engine = make_engine(settings.db_url)
+    try:
+        with make_session_factory(engine)() as db:
+            first = ensure_first_admin(db)
+    finally:
+        engine.dispose()
+    print(f"LeadRelay on http://{settings.host}:{settings.port} (workspace {settings.workspace})", flush=True)
+    if first is not None:
+        print(f"First run: sign in as {first[0]} with password {first[1]} (shown once; add people under Users)",
+              flush=True)
+
+
 def run_serve(settings: Settings) -> None:
     """Serve the API with uvicorn and, unless disabled, a consumer process beside it."""
     import uvicorn
@@ -147,6 +164,7 @@ def run_serve(settings: Settings) -> None:
     from leadrelay.api.app import create_app
 
     app = create_app(settings)
+    _announce(settings)
     consumer = start_consumer_process(settings) if settings.consume_in_serve else None
     server = uvicorn.Server(uvicorn.Config(app, host=settings.host, port=settings.port, log_level="warning",
                                            access_log=False))
