@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hmac
 import re
-from collections.abc import Callable, Coroutine, Iterator
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -20,9 +20,8 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from fastapi.routing import APIRoute
 from markupsafe import Markup, escape
-from sqlalchemy.orm import Session
 
-from leadrelay.api.deps import Services, get_services
+from leadrelay.api.deps import DbSession
 from leadrelay.store.tables import User, utcnow
 from leadrelay.web import charts
 from leadrelay.web.auth import COOKIE, CSRF_FIELD, CSRF_HEADER, SESSION_MAX_AGE_S, SessionCodec, SessionData
@@ -125,17 +124,8 @@ def codec(request: Request) -> SessionCodec:
     return value
 
 
-def get_db(services: Annotated[Services, Depends(get_services)]) -> Iterator[Session]:
-    """A session for one page; views commit what they write, the rest is rolled back."""
-    session = services.sessions()
-    try:
-        yield session
-    finally:
-        session.rollback()
-        session.close()
-
-
-WebDb = Annotated[Session, Depends(get_db)]
+# A session for one page, the API's own: views commit what they write, the rest is rolled back.
+WebDb = DbSession
 
 
 def get_visitor(request: Request, db: WebDb) -> Visitor:
