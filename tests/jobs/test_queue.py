@@ -90,3 +90,14 @@ def test_a_batch_becomes_one_qualify_events_message(tmp_path: Path) -> None:
     hand_over.close()
     messages = [huey.dequeue() for _ in range(huey.pending_count())]
     assert [(m.name, m.args) for m in messages] == [(QUALIFY_BATCH_TASK, ([11, 12, 13],))]
+
+
+def test_decisions_have_priority_only_where_the_queue_can_order_by_it(tmp_path: Path) -> None:
+    from huey import MemoryHuey, RedisHuey, SqliteHuey
+
+    from leadrelay.jobs.queue import decision_priority
+
+    assert decision_priority(SqliteHuey("t", filename=str(tmp_path / "q.db"))) == 10
+    assert decision_priority(MemoryHuey("t")) == 10
+    # RedisHuey refuses any priority when a task is enqueued: none is asked of it.
+    assert decision_priority(RedisHuey("t", url="redis://127.0.0.1:6379/15")) is None

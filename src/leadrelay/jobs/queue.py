@@ -27,13 +27,25 @@ from leadrelay.jobs.tasks import (
     sweep_stalled,
 )
 
-__all__ = ["HandOverBatcher", "JobQueue", "make_huey"]
+__all__ = ["HandOverBatcher", "JobQueue", "decision_priority", "make_huey"]
 
 log = logging.getLogger(__name__)
 
 QUALIFY_TASK = "leadrelay.qualify_event"
 QUALIFY_BATCH_TASK = "leadrelay.qualify_events"
 _DECISION_PRIORITY = 10
+
+
+def decision_priority(huey: Huey) -> int | None:
+    """The qualification tasks' priority where the queue's storage orders by it; None where it cannot.
+
+    RedisHuey's storage refuses any priority (NotImplementedError on enqueue); there decisions and actions
+    share one first-in, first-out list (PriorityRedisHuey would order them).
+    """
+    from huey.storage import MemoryStorage, PostgresStorage, PriorityRedisStorage, SqliteStorage
+
+    ordered = (SqliteStorage, MemoryStorage, PostgresStorage, PriorityRedisStorage)
+    return _DECISION_PRIORITY if isinstance(huey.storage, ordered) else None
 SWEEP_TASK = "leadrelay.sweep_stalled"
 
 
@@ -83,7 +95,7 @@ class JobQueue:
         # a consumer with both waiting stores decisions first; the actions follow in order.
         task_options: dict[str, Any] = {"retries": retries, "retry_delay": settings.job_retry_delay_s,
                                         "retry_backoff": settings.job_retry_backoff, "context": True,
-                                        "name": QUALIFY_TASK, "priority": _DECISION_PRIORITY}
+                                        "name": QUALIFY_TASK, "priority": decision_priority(self.huey)}
 
         @self.huey.task(**task_options)  # type: ignore[untyped-decorator]
         def qualify_event(event_id: int, task: Task | None = None) -> str:
@@ -101,7 +113,7 @@ class JobQueue:
         # A batch: the events one group commit stored together. No Huey retries here: an event whose run
         # fails becomes a one-event job, which has them (and the dead-letter path).
         @self.huey.task(context=False, name=QUALIFY_BATCH_TASK,  # type: ignore[untyped-decorator]
-                        priority=_DECISION_PRIORITY)
+                        priority=decision_priority(self.huey))
         def qualify_events(event_ids: list[int]) -> int:
             try:
                 _, failed = qualify_stored_events(ctx, event_ids)
