@@ -133,8 +133,8 @@ class Pipeline:
                 step.warm_up()
             self._warm = True
             # The model, the CRM index and the lexicons live as long as the process: move them out of
-            # the cyclic collector's way, which otherwise walks them again and again (a tenth of the
-            # instructions per event before this). They are still freed by reference counting.
+            # the cyclic collector's way, which otherwise walks all of them at every full collection.
+            # They are still freed by reference counting.
             gc.freeze()
 
     def qualify(self, event: Event) -> Decision:
