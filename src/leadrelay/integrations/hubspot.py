@@ -15,7 +15,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
-import threading
 from datetime import UTC, datetime
 from typing import Any
 
@@ -24,7 +23,7 @@ from pydantic import BaseModel, SecretStr
 
 from leadrelay.errors import IntegrationError
 from leadrelay.integrations.base import CrmLead, CrmRef
-from leadrelay.integrations.http import retry_after_s
+from leadrelay.integrations.http import BearerApi, retry_after_s
 
 __all__ = ["DEFAULT_FIELD_MAPPING", "HubSpotSettings", "HubSpotSink", "task_token"]
 
@@ -67,7 +66,7 @@ def task_token(key: str) -> str:
     return "lrkey" + hashlib.sha256(key.encode()).hexdigest()[:24]
 
 
-class HubSpotSink:
+class HubSpotSink(BearerApi):
     """Writes leads to HubSpot as contacts, companies and owner tasks.
 
     Args:
@@ -80,18 +79,12 @@ class HubSpotSink:
 
     def __init__(self, settings: HubSpotSettings, http: httpx.Client, field_mapping: dict[str, str] | None = None
                  ) -> None:
+        super().__init__(http, access_token=settings.access_token.get_secret_value(),
+                         refresh_token=settings.refresh_token.get_secret_value() if settings.refresh_token else None,
+                         timeout_s=settings.timeout_s)
         self._settings = settings
-        self._http = http
         self._mapping = {**DEFAULT_FIELD_MAPPING, **(field_mapping or {})}
-        self._access_token = settings.access_token.get_secret_value()
-        self._refresh_token = settings.refresh_token.get_secret_value() if settings.refresh_token else None
-        self._token_lock = threading.Lock()
         self._owner_ids: dict[str, str | None] = {}
-
-    @property
-    def access_token(self) -> str:
-        """The access token in use (a refreshed one after a 401), for the caller to keep."""
-        return self._access_token
 
     def mapped_properties(self, fields: dict[str, str]) -> dict[str, str]:
         """Our fields as HubSpot properties by the field mapping; unmapped fields and empty values are dropped."""
@@ -233,37 +226,11 @@ class HubSpotSink:
 
     # -- transport -----------------------------------------------------------------------------------
 
-    def _request(self, method: str, path: str, *, json: Any = None, params: dict[str, Any] | None = None,
-                 allow: tuple[int, ...] = ()) -> httpx.Response:
-        refreshed = False
-        while True:
-            token = self._access_token
-            response = self._send(method, path, json=json, params=params, token=token)
-            if response.status_code == 401 and not refreshed and self._can_refresh():
-                self._refresh(used_token=token)
-                refreshed = True
-                continue
-            if response.is_success or response.status_code in allow:
-                return response
-            raise _error(method, path, response)
+    def _url(self, path: str) -> str:
+        return self._settings.base_url.rstrip("/") + path
 
-    def _send(self, method: str, path: str, *, json: Any, params: dict[str, Any] | None, token: str
-              ) -> httpx.Response:
-        url = self._settings.base_url.rstrip("/") + path
-        try:
-            return self._http.request(method, url, json=json, params=params, timeout=self._timeout(),
-                                      headers={"Authorization": f"Bearer {token}", "Accept": "application/json"})
-        except httpx.TimeoutException as exc:
-            raise IntegrationError(f"{method} {path} timed out", slug=SLUG,
-                                   retryable=True) from exc
-        except httpx.TransportError as exc:
-            raise IntegrationError(f"{method} {path} failed: {type(exc).__name__}: {exc}", slug=SLUG,
-                                   retryable=True) from exc
-
-    def _timeout(self) -> httpx.Timeout:
-        if self._settings.timeout_s is None:
-            return self._http.timeout
-        return httpx.Timeout(self._settings.timeout_s)
+    def _error(self, method: str, path: str, response: httpx.Response) -> IntegrationError:
+        return _error(method, path, response)
 
     def _can_refresh(self) -> bool:
         return bool(self._refresh_token and self._settings.client_id and self._settings.client_secret)
