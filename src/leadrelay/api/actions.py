@@ -141,18 +141,12 @@ class Changed(BaseModel):
     changed: bool
 
 
-def _lead_missing(lead_id: int) -> ApiError:
-    return ApiError(404, "not_found", f"no lead {lead_id}")
-
-
 @router.get("/leads/{lead_id}/work", response_model=LeadWork, responses=_ERRORS,
             summary="A lead's actions, timers, assignments and touches")
 def lead_work(lead_id: RowId, db: DbSession, _source: Source) -> LeadWork:
     """Everything LeadRelay did or plans for one lead, and who touched it."""
-    if not 1 <= lead_id <= 2**31 - 1:
-        raise _lead_missing(lead_id)
     if db.get(LeadRow, lead_id) is None:
-        raise _lead_missing(lead_id)
+        raise touches.LeadNotFound(lead_id)
     state = db.get(LeadState, lead_id) or LeadState(lead_id=lead_id, status="open")
     return LeadWork(
         lead_id=lead_id, assignee=state.assignee, queue=state.queue, status=state.status,
@@ -182,11 +176,8 @@ def list_actions(db: DbSession, _source: Source,
 @router.post("/leads/{lead_id}/touch", response_model=TouchOut, responses=_ERRORS, summary="Record a touch")
 def touch(lead_id: RowId, body: TouchIn, db: DbSession, source: Source) -> TouchOut:
     """Record that someone acted on the lead (the first one sets its first-touch time)."""
-    try:
-        first = touches.record_touch(db.connection(), lead_id=lead_id, source=body.source, kind=body.kind,
-                                     by=body.by or source, detail=body.detail)
-    except touches.LeadNotFound:
-        raise _lead_missing(lead_id) from None
+    first = touches.record_touch(db.connection(), lead_id=lead_id, source=body.source, kind=body.kind,
+                                 by=body.by or source, detail=body.detail)
     db.commit()
     return TouchOut(first_touch=first)
 
@@ -194,10 +185,7 @@ def touch(lead_id: RowId, body: TouchIn, db: DbSession, source: Source) -> Touch
 @router.post("/leads/{lead_id}/claim", response_model=TouchOut, responses=_ERRORS, summary="Claim a lead")
 def claim(lead_id: RowId, body: ClaimIn, db: DbSession, _source: Source) -> TouchOut:
     """Assign the lead to the claimer; a claim is a touch."""
-    try:
-        first = touches.claim(db.connection(), lead_id=lead_id, by=body.by.lower(), source=body.source)
-    except touches.LeadNotFound:
-        raise _lead_missing(lead_id) from None
+    first = touches.claim(db.connection(), lead_id=lead_id, by=body.by.lower(), source=body.source)
     db.commit()
     return TouchOut(first_touch=first)
 
@@ -205,11 +193,8 @@ def claim(lead_id: RowId, body: ClaimIn, db: DbSession, _source: Source) -> Touc
 @router.post("/leads/{lead_id}/reassign", response_model=Changed, responses=_ERRORS, summary="Reassign a lead")
 def reassign(lead_id: RowId, body: ReassignIn, db: DbSession, _source: Source) -> Changed:
     """Give the lead to someone else, with who and why."""
-    try:
-        touches.reassign(db.connection(), lead_id=lead_id, assignee=body.assignee.lower(), by=body.by,
-                         reason=body.reason)
-    except touches.LeadNotFound:
-        raise _lead_missing(lead_id) from None
+    touches.reassign(db.connection(), lead_id=lead_id, assignee=body.assignee.lower(), by=body.by,
+                     reason=body.reason)
     db.commit()
     return Changed(changed=True)
 
@@ -217,16 +202,13 @@ def reassign(lead_id: RowId, body: ReassignIn, db: DbSession, _source: Source) -
 @router.post("/leads/{lead_id}/opt-out", response_model=Changed, responses=_ERRORS, summary="Opt a lead out")
 def opt_out(lead_id: RowId, body: ByIn, db: DbSession, _source: Source) -> Changed:
     """No more email to this lead: unsent emails and follow-ups are cancelled."""
-    try:
-        touches.opt_out(db.connection(), lead_id=lead_id, by=body.by, source="api")
-    except touches.LeadNotFound:
-        raise _lead_missing(lead_id) from None
+    touches.opt_out(db.connection(), lead_id=lead_id, by=body.by, source="api")
     db.commit()
     return Changed(changed=True)
 
 
 def _action_exists(db: DbSession, action_id: int) -> None:
-    if not 1 <= action_id <= 2**31 - 1 or db.get(Action, action_id) is None:
+    if db.get(Action, action_id) is None:
         raise ApiError(404, "not_found", f"no action {action_id}")
 
 
@@ -252,7 +234,7 @@ def send_draft(action_id: RowId, body: ByIn, db: DbSession, _source: Source) -> 
 @router.post("/timers/{timer_id}/cancel", response_model=Changed, responses=_ERRORS, summary="Cancel a timer")
 def cancel(timer_id: RowId, body: ByIn, db: DbSession, _source: Source) -> Changed:
     """Cancel a pending SLA step or follow-up; changed is False when it is not pending."""
-    if not 1 <= timer_id <= 2**31 - 1 or db.get(Timer, timer_id) is None:
+    if db.get(Timer, timer_id) is None:
         raise ApiError(404, "not_found", f"no timer {timer_id}")
     changed = timers.cancel_timer(db.connection(), timer_id=timer_id, by=body.by)
     db.commit()

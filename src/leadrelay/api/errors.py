@@ -21,6 +21,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from leadrelay.errors import EventError, LeadRelayError
 from leadrelay.store.repo import MalformedPayload
 
+_CODE_OF_STATUS = {404: "not_found", 422: "invalid"}
+
 __all__ = ["ApiError", "ErrorBody", "RequestIdMiddleware", "install_error_handlers", "request_id_of"]
 
 log = logging.getLogger(__name__)
@@ -136,8 +138,11 @@ def install_error_handlers(app: FastAPI) -> None:
         return _json(request, 422, "invalid_event", str(exc))
 
     async def on_leadrelay_error(request: Request, exc: Exception) -> JSONResponse:
+        # A domain error may name its HTTP status (LeadNotFound: 404, a refused label: 422); the rest are
+        # the service being unable to do its part right now.
+        status = getattr(exc, "status", 503)
         log.warning("request failed", extra={"request_id": request_id_of(request), "error": type(exc).__name__})
-        return _json(request, 503, "unavailable", str(exc))
+        return _json(request, status, _CODE_OF_STATUS.get(status, "unavailable"), str(exc))
 
     async def on_bug(request: Request, exc: Exception) -> JSONResponse:
         request_id = request_id_of(request)

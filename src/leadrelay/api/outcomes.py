@@ -14,12 +14,9 @@ from fastapi import APIRouter, Path
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from leadrelay import labels, outcomes
-from leadrelay.actions.touches import LeadNotFound
 from leadrelay.api.deps import DbSession, Source
-from leadrelay.api.errors import ApiError, ErrorBody
+from leadrelay.api.errors import ErrorBody
 from leadrelay.api.events import utc
-from leadrelay.labels import DecisionNotFound, LabelError
-from leadrelay.outcomes import OutcomeError
 from leadrelay.store.tables import Label, Outcome
 
 __all__ = ["LabelCreate", "LabelRead", "OutcomeCreate", "OutcomeRead", "router"]
@@ -114,13 +111,8 @@ def _label_read(row: Label) -> LabelRead:
              summary="Record an outcome of a lead")
 def create_outcome(lead_id: LeadId, body: OutcomeCreate, db: DbSession, source: Source) -> OutcomeRead:
     """Record that the lead booked a meeting, became an opportunity, was won or lost."""
-    try:
-        row = outcomes.record_outcome(db, lead_id=lead_id, kind=body.kind, amount=body.amount, note=body.note,
-                                      at=utc(body.at), by=source, source="api")
-    except LeadNotFound as exc:
-        raise ApiError(404, "not_found", str(exc)) from None
-    except OutcomeError as exc:
-        raise ApiError(422, "invalid", str(exc)) from None
+    row = outcomes.record_outcome(db, lead_id=lead_id, kind=body.kind, amount=body.amount, note=body.note,
+                                  at=utc(body.at), by=source, source="api")
     db.commit()
     return _outcome_read(row)
 
@@ -129,10 +121,7 @@ def create_outcome(lead_id: LeadId, body: OutcomeCreate, db: DbSession, source: 
             summary="List a lead's outcomes")
 def list_outcomes(lead_id: LeadId, db: DbSession, _source: Source) -> OutcomeList:
     """The lead's outcomes, oldest first."""
-    try:
-        rows = outcomes.list_outcomes(db, lead_id=lead_id)
-    except LeadNotFound as exc:
-        raise ApiError(404, "not_found", str(exc)) from None
+    rows = outcomes.list_outcomes(db, lead_id=lead_id)
     return OutcomeList(items=[_outcome_read(r) for r in rows])
 
 
@@ -141,15 +130,10 @@ def list_outcomes(lead_id: LeadId, db: DbSession, _source: Source) -> OutcomeLis
 def create_label(decision_id: DecisionId, body: LabelCreate, db: DbSession, source: Source) -> LabelRead:
     """Accept the decision, or correct one field; a correction also fixes the lead."""
     by = body.by or f"api:{source}"
-    try:
-        if body.verdict == "accept":
-            row = labels.accept(db, decision_id=decision_id, by=by)
-        else:
-            row = labels.correct(db, decision_id=decision_id, field=body.field or "", value=body.value, by=by)
-    except DecisionNotFound as exc:
-        raise ApiError(404, "not_found", str(exc)) from None
-    except LabelError as exc:
-        raise ApiError(422, "invalid", str(exc)) from None
+    if body.verdict == "accept":
+        row = labels.accept(db, decision_id=decision_id, by=by)
+    else:
+        row = labels.correct(db, decision_id=decision_id, field=body.field or "", value=body.value, by=by)
     db.commit()
     return _label_read(row)
 
@@ -158,8 +142,5 @@ def create_label(decision_id: DecisionId, body: LabelCreate, db: DbSession, sour
             summary="List a decision's labels")
 def list_labels(decision_id: DecisionId, db: DbSession, _source: Source) -> LabelList:
     """The decision's labels, oldest first."""
-    try:
-        rows = labels.list_labels(db, decision_id=decision_id)
-    except DecisionNotFound as exc:
-        raise ApiError(404, "not_found", str(exc)) from None
+    rows = labels.list_labels(db, decision_id=decision_id)
     return LabelList(items=[_label_read(r) for r in rows])
