@@ -113,12 +113,15 @@ def signed(payload: dict[str, Any], *, secret: str = SECRET, timestamp: int | No
                   "X-Slack-Signature": sign_slack_request(secret, ts, body)}
 
 
-def wait_for_update(servers: Servers, count: int = 1) -> list[dict[str, Any]]:
+def wait_for_update(servers: Servers, lead_id: int, count: int = 1) -> list[dict[str, Any]]:
+    """The message updates sent for this lead's alert (another test's late update does not count)."""
+    def mine() -> list[dict[str, Any]]:
+        return [r for r in servers.slack.state.responses if r["path"] == f"T0COBALT/{lead_id}/abcd"]
+
     deadline = time.monotonic() + 10
-    while len(servers.slack.state.responses) < count and time.monotonic() < deadline:
+    while len(mine()) < count and time.monotonic() < deadline:
         time.sleep(0.02)
-    responses: list[dict[str, Any]] = servers.slack.state.responses
-    return responses
+    return mine()
 
 
 def touches_of(engine: Engine, lead_id: int) -> list[tuple[str, str, str | None]]:
@@ -143,7 +146,7 @@ def test_a_signed_claim_is_recorded_as_the_first_touch(servers_clean: Servers, c
     assert touches_of(committed_engine, lead_id) == [("slack", "claim", "maya@cobalt.example")]
     state = state_of(committed_engine, lead_id)
     assert state.first_touch_at is not None and state.assignee == "maya@cobalt.example" and state.status == "touched"
-    [update] = wait_for_update(servers_clean)
+    [update] = wait_for_update(servers_clean, lead_id)
     assert update["path"] == f"T0COBALT/{lead_id}/abcd" and update["body"]["replace_original"] is True
     status = update["body"]["blocks"][-1]
     assert status["block_id"] == "leadrelay_status"
@@ -165,7 +168,7 @@ def test_a_second_claim_is_not_a_first_touch(servers_clean: Servers, committed_e
                                                      ("slack", "claim", "slack:U0NEW")]
     state = state_of(committed_engine, lead_id)
     assert state.first_touch_at == first_touch_at and state.assignee == "slack:U0NEW"
-    updates = wait_for_update(servers_clean, 2)
+    updates = wait_for_update(servers_clean, lead_id, 2)
     assert {update["body"]["blocks"][-1]["elements"][0]["text"] for update in updates} == {
         ":white_check_mark: Claimed by <@U0MAYA> (first touch)", ":white_check_mark: Claimed by <@U0NEW>"}
 
@@ -186,7 +189,7 @@ def test_reassign_from_the_owner_menu(servers_clean: Servers, committed_engine: 
     assert "reassigned in Slack" in assignment.reason
     assert state_of(committed_engine, lead_id).assignee == "li@cobalt.example"
     assert touches_of(committed_engine, lead_id) == []  # handing a lead on is not touching it
-    [update] = wait_for_update(servers_clean)
+    [update] = wait_for_update(servers_clean, lead_id)
     assert "Reassigned to li@cobalt.example by <@U0MAYA>" in update["body"]["blocks"][-1]["elements"][0]["text"]
 
 
@@ -214,7 +217,7 @@ def test_a_claim_of_a_lead_that_does_not_exist_says_so(servers_clean: Servers, c
     body, headers = signed(block_actions(servers_clean, 999_999, claim_action(999_999)))
 
     assert client.post("/slack/interactions", content=body, headers=headers).status_code == 200
-    [update] = wait_for_update(servers_clean)
+    [update] = wait_for_update(servers_clean, 999_999)
     assert "Lead 999999 no longer exists" in update["body"]["blocks"][-1]["elements"][0]["text"]
 
 
@@ -290,7 +293,7 @@ def test_an_update_url_outside_the_allowed_hosts_is_not_called(servers_clean: Se
     assert touches_of(committed_engine, lead_id) == [("slack", "claim", "maya@cobalt.example")]
     # Another test's update may still be on its way (they run after the answer): only this lead's count.
     time.sleep(0.3)
-    assert [r for r in servers_clean.slack.state.responses if r["path"] == f"T0COBALT/{lead_id}/abcd"] == []
+    assert wait_for_update(servers_clean, lead_id, 0) == []
 
 
 def test_callbacks_are_404_when_slack_is_not_configured(tmp_path_factory: pytest.TempPathFactory,
@@ -324,14 +327,14 @@ def test_alert_then_click_end_to_end(servers_clean: Servers, committed_engine: E
     [posted] = servers_clean.slack.state.messages
 
     body, headers = click(posted, action_id=CLAIM_ACTION, user_id="U0MAYA", signing_secret=SECRET,
-                          response_url=f"{servers_clean.slack_url}/actions/e2e")
+                          response_url=f"{servers_clean.slack_url}/actions/T0COBALT/{lead_id}/abcd")
     assert client.post("/slack/interactions", content=body, headers=headers).status_code == 200
     selected = json.dumps({"lead_id": lead_id, "assignee": "li@cobalt.example"})
     body, headers = click(posted, action_id=REASSIGN_ACTION, user_id="U0MAYA", signing_secret=SECRET,
-                          response_url=f"{servers_clean.slack_url}/actions/e2e", selected=selected)
+                          response_url=f"{servers_clean.slack_url}/actions/T0COBALT/{lead_id}/abcd", selected=selected)
     assert client.post("/slack/interactions", content=body, headers=headers).status_code == 200
 
     assert touches_of(committed_engine, lead_id) == [("slack", "claim", "maya@cobalt.example")]
     state = state_of(committed_engine, lead_id)
     assert state.first_touch_at is not None and state.assignee == "li@cobalt.example"
-    assert len(wait_for_update(servers_clean, 2)) == 2
+    assert len(wait_for_update(servers_clean, lead_id, 2)) == 2
