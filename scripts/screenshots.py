@@ -11,28 +11,20 @@ uvicorn on 127.0.0.1 and photographed by Debian's chromium through Playwright.
 from __future__ import annotations
 
 import argparse
-import socket
 import sys
 import tempfile
-import threading
-import time
 from datetime import timedelta
 from pathlib import Path
 
-import uvicorn
 from playwright.sync_api import sync_playwright
+
+from leadrelay.standins import serve_on_loopback
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]
 PASSWORD = "screenshots-only-1"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def build(data_dir: Path) -> tuple[object, str]:
@@ -64,45 +56,34 @@ def build(data_dir: Path) -> tuple[object, str]:
 
 def shoot(app: object, rep: str, out: Path) -> list[Path]:
     """Serve `app` on loopback and save the main pages as PNG files in `out`."""
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    while not server.started:
-        time.sleep(0.05)
-    base = f"http://127.0.0.1:{port}"
     out.mkdir(parents=True, exist_ok=True)
     saved: list[Path] = []
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            for email, pages in (("admin@cobaltdata.com", [("inbox", "/inbox"), ("review-queue", "/review"),
-                                                           ("dashboard", "/dashboard"), ("settings", "/settings")]),
-                                 (rep, [("my-leads", "/my")])):
-                context = browser.new_context(viewport={"width": 1440, "height": 900}, device_scale_factor=1)
-                page = context.new_page()
-                page.goto(f"{base}/signin")
-                page.fill("input[name=email]", email)
-                page.fill("input[name=password]", PASSWORD)
-                page.click("button[type=submit]")
+    with serve_on_loopback(app) as base, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        for email, pages in (("admin@cobaltdata.com", [("inbox", "/inbox"), ("review-queue", "/review"),
+                                                       ("dashboard", "/dashboard"), ("settings", "/settings")]),
+                             (rep, [("my-leads", "/my")])):
+            context = browser.new_context(viewport={"width": 1440, "height": 900}, device_scale_factor=1)
+            page = context.new_page()
+            page.goto(f"{base}/signin")
+            page.fill("input[name=email]", email)
+            page.fill("input[name=password]", PASSWORD)
+            page.click("button[type=submit]")
+            page.wait_for_load_state("networkidle")
+            for name, path in pages:
+                page.goto(base + path)
                 page.wait_for_load_state("networkidle")
-                for name, path in pages:
-                    page.goto(base + path)
+                target = out / f"{name}.png"
+                page.screenshot(path=str(target), full_page=name in {"review-queue", "dashboard"})
+                saved.append(target)
+                if name == "inbox":
+                    page.click("table.leads tbody tr:has(.action-escalate) a.lead-name")
                     page.wait_for_load_state("networkidle")
-                    target = out / f"{name}.png"
-                    page.screenshot(path=str(target), full_page=name in {"review-queue", "dashboard"})
+                    target = out / "lead.png"
+                    page.screenshot(path=str(target), full_page=True)
                     saved.append(target)
-                    if name == "inbox":
-                        page.click("table.leads tbody tr:has(.action-escalate) a.lead-name")
-                        page.wait_for_load_state("networkidle")
-                        target = out / "lead.png"
-                        page.screenshot(path=str(target), full_page=True)
-                        saved.append(target)
-                context.close()
-            browser.close()
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
+            context.close()
+        browser.close()
     return saved
 
 

@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import Engine, func, select
 
 from leadrelay.actions.outbox import ActionContext
-from leadrelay.cli.demo import SimulatedClock, drain, serve_app
+from leadrelay.cli.demo import SimulatedClock, drain
 from leadrelay.config import Settings
 from leadrelay.integrations.email import SmtpSettings
 from leadrelay.integrations.hubspot import HubSpotSettings
@@ -25,6 +25,7 @@ from leadrelay.integrations.slack import SlackSettings
 from leadrelay.jobs.tasks import JobContext, qualify_stored_event
 from leadrelay.standins import hubspot as hubspot_standin
 from leadrelay.standins import salesforce as salesforce_standin
+from leadrelay.standins import serve_on_loopback
 from leadrelay.standins import slack as slack_standin
 from leadrelay.standins.smtp import SmtpStandin
 from leadrelay.store import repo
@@ -49,8 +50,8 @@ def test_a_killed_worker_and_a_flaky_crm_lose_nothing_and_do_nothing_twice(
     hubspot.state.faults.extend(HUBSPOT_FAULTS)
     salesforce.state.faults.extend(SALESFORCE_FAULTS)
     slack.state.faults.extend(["500"])
-    with serve_app(hubspot) as hubspot_url, serve_app(salesforce) as salesforce_url, \
-            serve_app(slack) as slack_url, SmtpStandin() as smtp:
+    with serve_on_loopback(hubspot) as hubspot_url, serve_on_loopback(salesforce) as salesforce_url, \
+            serve_on_loopback(slack) as slack_url, SmtpStandin() as smtp:
         settings = Settings(
             data_dir=tmp_path, database_url=database_url, workspace=COBALT, action_retry_delay_s=0.2,
             action_retry_backoff=1.5, action_timeout_s=0.5, action_lost_after_s=300, action_attempts=20,

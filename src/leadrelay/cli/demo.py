@@ -30,6 +30,7 @@ from leadrelay.actions.outbox import ActionContext, run_due_actions
 from leadrelay.actions.timers import sweep_timers
 from leadrelay.actions.touches import claim
 from leadrelay.config import Settings
+from leadrelay.standins import serve_on_loopback
 from leadrelay.store import repo
 from leadrelay.store.db import make_engine, upgrade
 from leadrelay.store.tables import (
@@ -49,7 +50,7 @@ from leadrelay.store.tables import (
 from leadrelay.workspace import Workspace, load_workspace, parse_duration
 
 __all__ = ["DemoAccess", "DemoEnvironment", "DemoReport", "demo_access", "demo_command", "demo_environment",
-           "play_stream", "run_demo", "serve_app", "serve_demo"]
+           "play_stream", "run_demo", "serve_demo"]
 
 log = logging.getLogger(__name__)
 
@@ -57,29 +58,6 @@ _HUBSPOT_TOKEN = "hubspot-standin-token"
 _SALESFORCE_TOKEN = "salesforce-standin-token"
 _SLACK_HOOK = "/services/T0DEMO/B0DEMO/demo"
 _REVIEWER = "admin@cobaltdata.com"  # who gave the simulated review verdicts
-
-
-@contextmanager
-def serve_app(app: Any) -> Iterator[str]:
-    """Serve an ASGI app with uvicorn on a free port of 127.0.0.1 in a thread; yields its base URL."""
-    import uvicorn
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = int(sock.getsockname()[1])
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="critical", lifespan="off"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        if time.monotonic() > deadline:
-            raise RuntimeError("a stand-in did not start")
-        time.sleep(0.02)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
 
 
 class SimulatedClock:
@@ -148,9 +126,9 @@ def _stand_ins(stack: ExitStack, workspace_owners: list[str], faults: bool) -> d
         slack.state.faults.extend(["500"])
     smtp = stack.enter_context(SmtpStandin())
     return {"hubspot": hubspot, "salesforce": salesforce, "slack": slack, "smtp": smtp,
-            "hubspot_url": stack.enter_context(serve_app(hubspot)),
-            "salesforce_url": stack.enter_context(serve_app(salesforce)),
-            "slack_url": stack.enter_context(serve_app(slack))}
+            "hubspot_url": stack.enter_context(serve_on_loopback(hubspot)),
+            "salesforce_url": stack.enter_context(serve_on_loopback(salesforce)),
+            "slack_url": stack.enter_context(serve_on_loopback(slack))}
 
 
 def _settings(data_dir: Path, workspace: Path, s: dict[str, Any], public_url: str | None = None) -> Settings:
