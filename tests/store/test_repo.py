@@ -103,12 +103,30 @@ def test_idempotency_header_wins_over_content(db: Session) -> None:
     (json.dumps({"id": "x\u0000", "channel": "chat", "body": "hi"}), EventError, "id: text may not contain NUL"),
     (json.dumps({"id": "x", "channel": "web_form", "fields": {"company": "a\u0000"}}), EventError,
      "fields.company: text may not contain NUL"),
+    (b'{"id": "x", "channel": "chat", "body": "hi\\u0000"}', EventError, "body: text may not contain NUL"),
+    (b'{"id": "x", "channel": "chat", "from_email": "a\\ud800@b.example"}', EventError,
+     "from_email: text may not contain unpaired surrogates"),
+    ('{"id": "x", "channel": "chat", "from_name": "\\uDFFF", "body": "hi"}', EventError,
+     "from_name: text may not contain unpaired surrogates"),
 ])
 def test_intake_refuses_bad_payloads_with_clear_messages(db: Session, raw: str | bytes, error: type[Exception],
                                                          message: str) -> None:
     with pytest.raises(error, match=message):
         repo.intake_event(db, source="webform", raw=raw, window_s=WINDOW)
     assert db.scalar(select(func.count()).select_from(EventRow)) == 0
+
+
+def test_a_surrogate_pair_is_one_character_and_accepted(db: Session) -> None:
+    raw = '{"id": "x", "channel": "chat", "from_name": "Dana \\ud83d\\ude00", "body": "hi"}'
+    result = repo.intake_event(db, source="webform", raw=raw, window_s=WINDOW)
+    assert result.event is not None and result.event.from_name == "Dana \N{GRINNING FACE}"
+
+
+def test_an_escaped_backslash_before_u0000_is_text_not_a_nul(db: Session) -> None:
+    raw = json.dumps({"id": "x", "channel": "chat", "body": "see \\u0000 in the log"})
+    assert "\\\\u0000" in raw  # the JSON text holds the escape sequence, the value holds no NUL
+    result = repo.intake_event(db, source="webform", raw=raw, window_s=WINDOW)
+    assert not result.duplicate
 
 
 def test_labelled_files_may_carry_gold_when_not_strict(db: Session) -> None:

@@ -10,10 +10,11 @@ import email.utils
 import hashlib
 import hmac
 import json
+import re
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any, Generic, TypeVar, cast
 
 from sqlalchemy import (
@@ -40,6 +41,7 @@ from leadrelay.errors import EventError
 from leadrelay.pipeline.events import parse_event
 from leadrelay.pipeline.records import Decision, Event
 from leadrelay.store.db import read_only
+from leadrelay.store.intake_statements import IntakeStatements, intake_statements
 from leadrelay.store.tables import (
     ApiToken,
     Base,
@@ -178,21 +180,10 @@ _TIMELINE = cast(Table, TimelineEntry.__table__)
 _DECISIONS = cast(Table, DecisionRow.__table__)
 
 # Built once: SQLAlchemy caches the compiled SQL by statement, so reusing the objects skips rebuilding them.
-_SELECT_KEYS = select(_KEYS.c.key, _KEYS.c.event_id, _KEYS.c.expires_at).where(
-    _KEYS.c.key.in_(bindparam("b_keys", expanding=True)))
-_SELECT_LEADS_BY_EMAIL = select(_LEADS.c.id, _LEADS.c.email, _LEADS.c.name).where(
-    _LEADS.c.email.in_(bindparam("b_emails", expanding=True)))
-# Many rows in one statement, ids back in the order given (SQLAlchemy's "insertmanyvalues").
-_INSERT_LEADS = insert(_LEADS).returning(_LEADS.c.id, _LEADS.c.email, sort_by_parameter_order=True)
-_INSERT_EVENTS = insert(_EVENTS).returning(_EVENTS.c.id, sort_by_parameter_order=True)
 _SELECT_LEAD_BY_EMAIL = select(_LEADS.c.id, _LEADS.c.name).where(_LEADS.c.email == bindparam("email"))
 _INSERT_LEAD = insert(_LEADS)
 _NAME_LEAD = update(_LEADS).where(_LEADS.c.id == bindparam("b_lead_id"), _LEADS.c.name.is_(None)).values(
     name=bindparam("new_name"))
-_INSERT_KEY = insert(_KEYS)
-_MOVE_KEY = update(_KEYS).where(_KEYS.c.key == bindparam("b_key")).values(
-    event_id=bindparam("new_event_id"), expires_at=bindparam("new_expires_at"))
-_INSERT_JOB = insert(_JOBS)
 _INSERT_TIMELINE = insert(_TIMELINE)
 
 
@@ -220,8 +211,12 @@ def _decode(raw: str | bytes) -> dict[str, Any]:
     return data
 
 
-def validate_payload(data: dict[str, Any], *, strict: bool) -> Event:
+def validate_payload(data: dict[str, Any], *, strict: bool, raw: str | bytes | None = None) -> Event:
     """The event in a decoded payload; `strict` refuses keys that are not part of the event format.
+
+    `raw`, the JSON text `data` was decoded from, lets a payload without a ``\\u0000`` or ``\\ud800``-
+    ``\\udfff`` escape skip the walk for characters no database stores (JSON text can carry a NUL or an
+    unpaired surrogate only as such an escape).
 
     Raises:
         EventError: naming each wrong key and why.
@@ -230,25 +225,37 @@ def validate_payload(data: dict[str, Any], *, strict: bool) -> Event:
     unknown = sorted(str(k) for k in data if k not in allowed)
     if unknown:
         raise EventError(f"unknown keys: {', '.join(unknown)}; an event has {', '.join(sorted(EVENT_KEYS))}")
-    where = _nul_at(data)
-    if where is not None:
-        # PostgreSQL cannot store NUL in text, and no real message carries one: refuse it at the door
-        # rather than fail later in the database or in a worker.
-        raise EventError(f"{where}: text may not contain NUL (\\u0000) characters")
+    if raw is None or (_UNSTORABLE_ESCAPE_BYTES if isinstance(raw, bytes) else _UNSTORABLE_ESCAPE).search(raw):
+        found = _unstorable_at(data)
+        if found is not None:
+            # PostgreSQL cannot store NUL in text, UTF-8 cannot encode a lone surrogate, and no real
+            # message carries either: refuse them at the door rather than fail later in the database.
+            where, what = found
+            raise EventError(f"{where}: text may not contain {what}")
     return parse_event(data)
 
 
-def _nul_at(value: Any, where: str = "event") -> str | None:
+_UNSTORABLE_ESCAPE = re.compile(r"\\u(?:0000|[dD][89a-fA-F])")
+_UNSTORABLE_ESCAPE_BYTES = re.compile(_UNSTORABLE_ESCAPE.pattern.encode())
+_UNSTORABLE_CHAR = re.compile("[\x00\ud800-\udfff]")
+
+
+def _unstorable_at(value: Any, where: str = "event") -> tuple[str, str] | None:
+    """Where a NUL or an unpaired surrogate is in a decoded payload, and which of the two."""
     if isinstance(value, str):
-        return where if "\x00" in value else None
+        match = _UNSTORABLE_CHAR.search(value)
+        if match is None:
+            return None
+        return where, "NUL (\\u0000) characters" if match.group() == "\x00" else "unpaired surrogates"
     if isinstance(value, dict):
         for key, item in value.items():
-            found = _nul_at(key, where) or _nul_at(item, f"{where}.{key}" if where != "event" else str(key))
+            found = _unstorable_at(key, where) or _unstorable_at(
+                item, f"{where}.{key}" if where != "event" else str(key))
             if found is not None:
                 return found
     elif isinstance(value, list):
         for i, item in enumerate(value):
-            found = _nul_at(item, f"{where}[{i}]")
+            found = _unstorable_at(item, f"{where}[{i}]")
             if found is not None:
                 return found
     return None
@@ -280,7 +287,7 @@ def prepare_intake(*, source: str, raw: str | bytes, window_s: int, idempotency_
         EventError: the object is not a valid event.
     """
     data = _decode(raw)
-    event = validate_payload(data, strict=strict)
+    event = validate_payload(data, strict=strict, raw=raw)
     text = raw.decode("utf-8") if isinstance(raw, bytes) else raw  # _decode proved it is UTF-8
     key = header_key(source, idempotency_key) if idempotency_key else content_key(source, data)
     return PreparedIntake(source=source, text=text, event=event, key=key, received_at=now or utcnow(),
@@ -294,14 +301,15 @@ def store_intakes(conn: Connection, batch: Sequence[PreparedIntake]) -> list[Int
     Does not commit. A concurrent store of the same key or lead by another process raises
     IntegrityError; the caller rolls back and stores again, and the second pass finds the winner's event.
     """
-    known = {row.key: row for row in conn.execute(_SELECT_KEYS, {"b_keys": list({p.key for p in batch})})}
+    statements = intake_statements(conn)
+    known = statements.live_keys(list({p.key for p in batch}))
     results: list[IntakeResult | int] = []  # an int: same key as that earlier index of this batch
     fresh: list[int] = []
     first_of_key: dict[str, int] = {}
     for i, prepared in enumerate(batch):
         hit = known.get(prepared.key)
-        if hit is not None and _aware(hit.expires_at) > prepared.received_at:
-            results.append(IntakeResult(event_id=hit.event_id, duplicate=True))
+        if hit is not None and hit[1] > prepared.received_at:
+            results.append(IntakeResult(event_id=hit[0], duplicate=True))
         elif prepared.key in first_of_key:
             results.append(first_of_key[prepared.key])
         else:
@@ -309,31 +317,32 @@ def store_intakes(conn: Connection, batch: Sequence[PreparedIntake]) -> list[Int
             fresh.append(i)
             results.append(-1)
     if fresh:
-        leads = _leads_by_email(conn, [batch[i] for i in fresh])
         rows = [batch[i] for i in fresh]
-        event_ids = [int(r.id) for r in conn.execute(_INSERT_EVENTS, [{
+        leads = _leads_by_email(statements, rows)
+        event_ids = statements.insert_events([{
             "source": p.source, "external_id": p.event.id, "channel": p.event.channel, "sender_email": p.sender,
             "idempotency_key": p.key, "payload": p.text, "received_at": p.received_at, "status": "received",
-            "lead_id": leads.get(p.sender or "")} for p in rows])]
-        conn.execute(_INSERT_JOB, [{"event_id": event_id, "state": "pending", "attempts": 0,
-                                    "created_at": p.received_at, "updated_at": p.received_at}
-                                   for p, event_id in zip(rows, event_ids, strict=True)])
-        conn.execute(_INSERT_TIMELINE, [{"event_id": event_id, "lead_id": leads.get(p.sender or ""),
-                                         "kind": "event_received", "at": p.received_at,
-                                         "detail": {"source": p.source, "channel": p.event.channel,
-                                                    "external_id": p.event.id}}
-                                        for p, event_id in zip(rows, event_ids, strict=True)])
-        new_keys, moved_keys = [], []
+            "lead_id": leads.get(p.sender or "")} for p in rows])
+        statements.insert_jobs([{"event_id": event_id, "state": "pending", "attempts": 0,
+                                 "created_at": p.received_at, "updated_at": p.received_at}
+                                for p, event_id in zip(rows, event_ids, strict=True)])
+        statements.insert_timeline([{"event_id": event_id, "lead_id": leads.get(p.sender or ""),
+                                     "kind": "event_received", "at": p.received_at,
+                                     "detail": {"source": p.source, "channel": p.event.channel,
+                                                "external_id": p.event.id}}
+                                    for p, event_id in zip(rows, event_ids, strict=True)])
+        new_keys: list[dict[str, Any]] = []
+        moved_keys: list[tuple[str, int, datetime]] = []
         for p, event_id in zip(rows, event_ids, strict=True):
-            values = {"event_id": event_id, "expires_at": p.received_at + timedelta(seconds=p.window_s)}
+            expires_at = p.received_at + timedelta(seconds=p.window_s)
             if p.key in known:  # expired: the key now points at the new event
-                moved_keys.append({"b_key": p.key, "new_event_id": event_id, "new_expires_at": values["expires_at"]})
+                moved_keys.append((p.key, event_id, expires_at))
             else:
-                new_keys.append({"key": p.key, **values})
+                new_keys.append({"key": p.key, "event_id": event_id, "expires_at": expires_at})
         if new_keys:
-            conn.execute(_INSERT_KEY, new_keys)
+            statements.insert_keys(new_keys)
         if moved_keys:
-            conn.execute(_MOVE_KEY, moved_keys)
+            statements.move_keys(moved_keys)
         for i, event_id in zip(fresh, event_ids, strict=True):
             results[i] = IntakeResult(event_id=event_id, duplicate=False, event=batch[i].event)
     out: list[IntakeResult] = []
@@ -394,12 +403,7 @@ def _new_id(result: CursorResult[Any]) -> int:
     return int(key[0])
 
 
-def _aware(value: datetime) -> datetime:
-    # Core reads through the column type, which already adds UTC; this guards raw driver values.
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value
-
-
-def _leads_by_email(conn: Connection, batch: Sequence[PreparedIntake]) -> dict[str, int]:
+def _leads_by_email(statements: IntakeStatements, batch: Sequence[PreparedIntake]) -> dict[str, int]:
     # The first name seen for an address names its lead; a lead without a name gets one when it comes.
     names: dict[str, str | None] = {}
     for p in batch:
@@ -408,19 +412,19 @@ def _leads_by_email(conn: Connection, batch: Sequence[PreparedIntake]) -> dict[s
     if not names:
         return {}
     leads: dict[str, int] = {}
-    unnamed: list[dict[str, Any]] = []
-    for row in conn.execute(_SELECT_LEADS_BY_EMAIL, {"b_emails": list(names)}):
-        leads[row.email] = int(row.id)
-        if names[row.email] and not row.name:
-            unnamed.append({"b_lead_id": row.id, "new_name": names[row.email]})
+    unnamed: list[tuple[int, str]] = []
+    for lead_id, address, name in statements.leads_by_email(list(names)):
+        leads[address] = lead_id
+        new_name = names[address]
+        if new_name and not name:
+            unnamed.append((lead_id, new_name))
     if unnamed:
-        conn.execute(_NAME_LEAD, unnamed)
+        statements.name_leads(unnamed)
     missing = [email for email in names if email not in leads]
     if missing:
         now = batch[0].received_at
-        rows = conn.execute(_INSERT_LEADS, [{"email": email, "name": names[email], "created_at": now,
-                                             "updated_at": now} for email in missing])
-        leads.update({row.email: int(row.id) for row in rows})
+        leads.update(statements.insert_leads([{"email": address, "name": names[address], "created_at": now,
+                                               "updated_at": now} for address in missing]))
     return leads
 
 
