@@ -41,6 +41,10 @@ class Settings(BaseSettings):
     port: int = Field(default=8000, ge=0, le=65535)
     consume_in_serve: bool = True  # `leadrelay serve` also runs a consumer unless dedicated workers do
     worker_threads: int = Field(default=1, ge=1, le=64)
+    # The CPU priority (nice increment, 0-19) of serve's own consumer: answering senders comes first, and
+    # under a burst the consumer works through the backlog on the CPU the intake leaves. `leadrelay worker`
+    # keeps its normal priority.
+    consumer_nice: int = Field(default=10, ge=0, le=19)
 
     # Intake limits.
     require_auth: bool = True

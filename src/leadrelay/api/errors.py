@@ -6,9 +6,10 @@ A bug is a 500 whose body carries only the request id; the traceback goes to the
 
 from __future__ import annotations
 
+import itertools
 import logging
 import re
-import uuid
+import secrets
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -29,6 +30,9 @@ log = logging.getLogger(__name__)
 
 REQUEST_ID_HEADER = "X-Request-ID"
 _CLIENT_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+# Our request ids: random per process, then a counter (unique without a system call per request).
+_ID_PREFIX = secrets.token_hex(8)
+_ID_COUNTER = itertools.count(1)
 
 
 class ApiError(Exception):
@@ -80,7 +84,7 @@ class RequestIdMiddleware:
             await self.app(scope, receive, send)
             return
         sent = dict(scope.get("headers") or []).get(REQUEST_ID_HEADER.lower().encode(), b"").decode("latin-1")
-        request_id = sent if _CLIENT_REQUEST_ID.match(sent) else uuid.uuid4().hex
+        request_id = sent if _CLIENT_REQUEST_ID.match(sent) else f"{_ID_PREFIX}{next(_ID_COUNTER):016x}"
         scope.setdefault("state", {})["request_id"] = request_id
 
         async def send_with_id(message: Message) -> None:

@@ -6,6 +6,7 @@ thread on our own interval that re-enqueues events whose job was lost, e.g. to a
 
 from __future__ import annotations
 
+import gc
 import logging
 import multiprocessing
 import multiprocessing.process
@@ -112,6 +113,8 @@ def run_worker(settings: Settings, *, parent_pid: int | None = None) -> None:
 
 def _consumer_process(settings: Settings, parent_pid: int, log_level: str) -> None:
     logging.basicConfig(level=log_level, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
+    if settings.consumer_nice:
+        os.nice(settings.consumer_nice)
     run_worker(settings, parent_pid=parent_pid)
 
 
@@ -121,6 +124,7 @@ def start_consumer_process(settings: Settings) -> multiprocessing.process.BasePr
     A thread would share the API's GIL: the pipeline (~2 ms of CPU an event) and the intake would take
     turns on one core, which capped intake and let decisions fall behind at 200 events/s. A child
     process uses another core; it builds its pipeline once, and stops with `serve` (also on kill -9).
+    It runs at a lower CPU priority (`consumer_nice`), so a burst of intake is answered first.
     """
     context = multiprocessing.get_context("spawn")  # no inherited threads, locks or connections
     level = logging.getLevelName(logging.getLogger().getEffectiveLevel())
@@ -168,6 +172,10 @@ def run_serve(settings: Settings) -> None:
     consumer = start_consumer_process(settings) if settings.consume_in_serve else None
     server = uvicorn.Server(uvicorn.Config(app, host=settings.host, port=settings.port, log_level="warning",
                                            access_log=False))
+    # The app, its routes, schemas and templates live as long as the process: keep them out of the
+    # cyclic collector's full passes (they are still freed by reference counting).
+    gc.collect()
+    gc.freeze()
     try:
         server.run()
     finally:
