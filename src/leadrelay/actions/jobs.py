@@ -15,7 +15,7 @@ from typing import Any
 from huey import Huey, crontab
 from sqlalchemy import Engine
 
-from leadrelay.actions.outbox import ActionContext, enqueue_due, run_action
+from leadrelay.actions.outbox import ActionContext, close_without_calls, enqueue_due, run_action
 from leadrelay.actions.timers import sweep_timers
 from leadrelay.config import Settings
 
@@ -47,8 +47,12 @@ class OutboxTasks:
 
         @huey.task(context=False, name=RUN_ACTIONS_TASK)  # type: ignore[untyped-decorator]
         def run_actions_task(action_ids: list[int]) -> int:
-            done = 0
+            # Those needing no outside call together, in one transaction; then the others one by one.
+            closed = close_without_calls(self.context, action_ids)
+            done = len(closed)
             for action_id in action_ids:
+                if action_id in closed:
+                    continue
                 try:
                     run_action(self.context, action_id)
                     done += 1

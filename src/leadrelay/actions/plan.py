@@ -57,6 +57,28 @@ _UPDATE_STATE = update(_STATE).where(_STATE.c.lead_id == bindparam("b_lead_id"))
     source=case((_STATE.c.first_event_at.is_(None), bindparam("new_source", type_=String)), else_=_STATE.c.source),
     first_event_at=func.coalesce(_STATE.c.first_event_at, bindparam("new_first_event_at", type_=UtcDateTime)))
 _INSERT_TIMELINE = insert(_TIMELINE)
+_STATE_DEFAULTS: dict[str, Any] = {"assignee": None, "queue": None, "status": "open", "first_touch_at": None,
+                                   "opted_out_at": None}
+
+
+def _upsert_state(insert_: Any) -> Any:
+    """The lead's state row created, or updated as `_UPDATE_STATE` does, and returned: one statement."""
+    statement = insert_(_STATE)
+    return statement.on_conflict_do_update(index_elements=["lead_id"], set_={
+        "high_intent": _STATE.c.high_intent | statement.excluded.high_intent,
+        "source": case((_STATE.c.first_event_at.is_(None), statement.excluded.source), else_=_STATE.c.source),
+        "first_event_at": func.coalesce(_STATE.c.first_event_at, statement.excluded.first_event_at),
+    }).returning(*_STATE.c)
+
+
+# A decision's actions in one statement, each unless its key exists; the new rows' ids and keys back.
+_INSERT_ACTIONS_ONCE = {
+    "sqlite": sqlite_insert(_ACTIONS).on_conflict_do_nothing(index_elements=["key"]).returning(
+        _ACTIONS.c.id, _ACTIONS.c.key),
+    "postgresql": pg_insert(_ACTIONS).on_conflict_do_nothing(index_elements=["key"]).returning(
+        _ACTIONS.c.id, _ACTIONS.c.key),
+}
+_UPSERT_STATE = {"sqlite": _upsert_state(sqlite_insert), "postgresql": _upsert_state(pg_insert)}
 # One statement that writes a row unless its unique key exists, and says which it did (SQLite, PostgreSQL).
 _INSERT_ONCE = {
     (table.name, "sqlite"): sqlite_insert(table).on_conflict_do_nothing(index_elements=["key"]).returning(table.c.id)
@@ -155,12 +177,36 @@ def _insert_once(conn: Connection, table: Table, row: dict[str, Any]) -> int | N
     return int(conn.execute(insert(table), row).inserted_primary_key[0])  # type: ignore[index]
 
 
-def _add_action(conn: Connection, *, key: str, lead_id: int, decision_id: int, kind: str, target: str,
-                payload: dict[str, Any], now: datetime, state: str = "pending") -> int | None:
-    return _insert_once(conn, _ACTIONS, {
-        "key": key, "lead_id": lead_id, "decision_id": decision_id, "kind": kind, "target": target, "state": state,
-        "attempts": 0, "next_attempt_at": now if state == "pending" else None, "payload": payload, "result": {},
-        "last_error": None, "done_at": None, "created_at": now, "updated_at": now})
+def _lead_state(conn: Connection, *, lead_id: int, now: datetime, source: str | None, first_event_at: datetime,
+                high_intent: bool) -> Any:
+    """The lead's state after this decision: created if missing, else high intent kept and the first event's
+    time and source filled in if they were not; returns the row."""
+    statement = _UPSERT_STATE.get(conn.dialect.name)
+    if statement is not None:
+        return conn.execute(statement, {**_STATE_DEFAULTS, "lead_id": lead_id, "updated_at": now, "source": source,
+                                        "first_event_at": first_event_at, "high_intent": high_intent}).one()
+    ensure_lead_state(conn, lead_id=lead_id, now=now, lead_known=True, source=source, first_event_at=first_event_at,
+                      high_intent=high_intent)
+    conn.execute(_UPDATE_STATE, {"b_lead_id": lead_id, "new_high_intent": high_intent, "new_source": source,
+                                 "new_first_event_at": first_event_at})
+    return conn.execute(_SELECT_STATE, {"b_lead_id": lead_id}).one()
+
+
+def _action_row(*, key: str, lead_id: int, decision_id: int, kind: str, target: str, payload: dict[str, Any],
+                now: datetime, state: str = "pending") -> dict[str, Any]:
+    return {"key": key, "lead_id": lead_id, "decision_id": decision_id, "kind": kind, "target": target, "state": state,
+            "attempts": 0, "next_attempt_at": now if state == "pending" else None, "payload": payload, "result": {},
+            "last_error": None, "done_at": None, "created_at": now, "updated_at": now}
+
+
+def _add_actions(conn: Connection, rows: list[dict[str, Any]]) -> list[int | None]:
+    """Insert each row unless an action with its key exists, in one statement where the dialect allows;
+    the new ids in the rows' order, None for a row that was there (nothing twice)."""
+    statement = _INSERT_ACTIONS_ONCE.get(conn.dialect.name)
+    if statement is None or not rows:
+        return [_insert_once(conn, _ACTIONS, row) for row in rows]
+    new = {key: int(action_id) for action_id, key in conn.execute(statement, rows)}
+    return [new.get(row["key"]) for row in rows]
 
 
 def _add_timer(conn: Connection, *, key: str, lead_id: int, kind: str, step: int, due_at: datetime,
@@ -183,12 +229,8 @@ def plan_actions(conn: Connection, *, decision_id: int, lead_id: int | None, eve
     facts = _event_facts(conn, event_id)
     lead = conn.execute(_SELECT_LEAD, {"b_lead_id": lead_id}).one()
     high_intent = decision.action == "escalate" or decision.urgency == "high"
-    ensure_lead_state(conn, lead_id=lead_id, now=now, lead_known=True, source=decision.fields.source,
-                      first_event_at=facts.get("received_at") or now, high_intent=high_intent)
-    conn.execute(_UPDATE_STATE, {"b_lead_id": lead_id, "new_high_intent": high_intent,
-                                 "new_source": decision.fields.source,
-                                 "new_first_event_at": facts.get("received_at") or now})
-    state = conn.execute(_SELECT_STATE, {"b_lead_id": lead_id}).one()
+    state = _lead_state(conn, lead_id=lead_id, now=now, source=decision.fields.source,
+                        first_event_at=facts.get("received_at") or now, high_intent=high_intent)
     duplicate = decision.duplicate_of is not None
     settings = workspace.config.actions
     url = lead_url(workspace, lead_id)
@@ -204,7 +246,7 @@ def plan_actions(conn: Connection, *, decision_id: int, lead_id: int | None, eve
 
     first_name, last_name = _split_name(lead.name)
     domain = email_domain(lead.email)
-    planned: list[int] = []
+    rows: list[dict[str, Any]] = []  # the actions, written together once all are known
     fields = {k: str(v) for k, v in decision.fields.model_dump().items() if v is not None}
     fields.update(type=decision.type, urgency=decision.urgency, action=decision.action,
                   confidence=f"{decision.confidence:.2f}", lead_url=url)
@@ -229,10 +271,8 @@ def plan_actions(conn: Connection, *, decision_id: int, lead_id: int | None, eve
                 "task_body": f"{url}\n\n" + "\n".join(f"- {r}" for r in decision.reasons[:8]) if task else None,
                 "fields": fields,
             }
-            action_id = _add_action(conn, key=f"crm:{system}:decision:{decision_id}", lead_id=lead_id,
-                                    decision_id=decision_id, kind="crm", target=system, payload=payload, now=now)
-            if action_id is not None:
-                planned.append(action_id)
+            rows.append(_action_row(key=f"crm:{system}:decision:{decision_id}", lead_id=lead_id,
+                                    decision_id=decision_id, kind="crm", target=system, payload=payload, now=now))
 
     if decision.action in settings.slack.alert_on and not duplicate:
         owner_emails = tuple(m.email for m in workspace.queue(queue).members) if queue else ()
@@ -240,29 +280,28 @@ def plan_actions(conn: Connection, *, decision_id: int, lead_id: int | None, eve
                    "reasons": [str(r) for r in decision.reasons[:10]], "lead_url": url,
                    "owner_email": assignee if assignee and "@" in assignee else None, "queue": queue,
                    "urgency": decision.urgency, "fields": fields, "reassign_to": list(owner_emails)}
-        action_id = _add_action(conn, key=f"slack:alert:decision:{decision_id}", lead_id=lead_id,
-                                decision_id=decision_id, kind="slack", target="slack", payload=payload, now=now)
-        if action_id is not None:
-            planned.append(action_id)
+        rows.append(_action_row(key=f"slack:alert:decision:{decision_id}", lead_id=lead_id,
+                                decision_id=decision_id, kind="slack", target="slack", payload=payload, now=now))
 
     situation = reply_situation(decision)
-    email_action: int | None = None
+    auto = False
     if situation and _can_answer(lead.email) and not own and not duplicate and state.opted_out_at is None:
         auto = situation in settings.email.auto_send and decision.action == "reply"
         payload = {"situation": situation, "to": lead.email, "first_name": first_name,
                    "original_subject": facts.get("subject"), "use_case": decision.fields.use_case,
                    "in_reply_to": facts.get("message_id"), "references": facts.get("references", []),
                    "sequence_step": 0}
-        email_action = _add_action(conn, key=f"email:{situation}:decision:{decision_id}", lead_id=lead_id,
-                                   decision_id=decision_id, kind="email", target="smtp", payload=payload, now=now,
-                                   state="pending" if auto else "draft")
-        if email_action is not None:
-            planned.append(email_action)
-            if auto and workspace.config.follow_ups.steps:
-                step = workspace.config.follow_ups.steps[0]
-                _add_timer(conn, key=f"follow_up:lead:{lead_id}:decision:{decision_id}:step:0", lead_id=lead_id,
-                           kind="follow_up", step=0, due_at=now + step.after, now=now, action_id=email_action,
-                           detail={"decision_id": decision_id, "first_email_action": email_action})
+        rows.append(_action_row(key=f"email:{situation}:decision:{decision_id}", lead_id=lead_id,
+                                decision_id=decision_id, kind="email", target="smtp", payload=payload, now=now,
+                                state="pending" if auto else "draft"))
+    action_ids = _add_actions(conn, rows)
+    planned = [action_id for action_id in action_ids if action_id is not None]
+    email_action = action_ids[-1] if rows and rows[-1]["kind"] == "email" else None
+    if email_action is not None and auto and workspace.config.follow_ups.steps:
+        step = workspace.config.follow_ups.steps[0]
+        _add_timer(conn, key=f"follow_up:lead:{lead_id}:decision:{decision_id}:step:0", lead_id=lead_id,
+                   kind="follow_up", step=0, due_at=now + step.after, now=now, action_id=email_action,
+                   detail={"decision_id": decision_id, "first_email_action": email_action})
 
     due = workspace.config.sla.due.get(decision.action)
     steps = workspace.config.sla.when_missed
