@@ -57,6 +57,11 @@ READ_ONLY = "leadrelay_read_only"  # execution option: this connection only read
 _LOCK_TAKEN = "leadrelay_write_lock_taken"  # execution option: BEGIN IMMEDIATE was issued already
 _BUSY_TIMEOUT_S = 10.0
 _LOCK_POLL_S = (0.0002, 0.002)  # first and longest pause between attempts at SQLite's write lock
+# The intake's group commit polls more often than other writers: the consumers' write transactions come
+# with short gaps between them, which a 2 ms poll mostly missed, so under a burst the senders waited on
+# the consumer (intake with the embedded consumer: ~1,350 -> ~1,850 requests/s here). Answering senders
+# comes first; the consumer takes the lock in the gaps between group commits.
+_INTAKE_LOCK_POLL_S = (0.0001, 0.0003)
 
 
 def _sqlite_begin(connection: Any) -> None:
@@ -340,12 +345,12 @@ class GroupCommitter(Generic[ItemT, ResultT]):
         try:
             dbapi_connection = conn.connection.dbapi_connection
             deadline = time.monotonic() + _BUSY_TIMEOUT_S
-            pause = _LOCK_POLL_S[0]
+            pause = _INTAKE_LOCK_POLL_S[0]
             while not _try_begin_immediate(dbapi_connection):
                 if time.monotonic() >= deadline:
                     raise _lock_timeout()
                 await asyncio.sleep(pause)
-                pause = min(pause * 2, _LOCK_POLL_S[1])
+                pause = min(pause * 2, _INTAKE_LOCK_POLL_S[1])
             conn.begin()  # SQLAlchemy's transaction over the one just begun
         except BaseException:
             self._drop_writer()
