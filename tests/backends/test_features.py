@@ -129,3 +129,29 @@ def test_a_huge_body_costs_bounded_time() -> None:
     lead = make_lead("pipeline " * 200_000)
     # Only the first part of a huge body is read, so the vector stays small.
     assert len(featurize(from_lead(lead)).indices) < 100
+
+
+def test_ascii_and_unicode_text_normalise_alike() -> None:
+    from leadrelay.backends.features import _FOLD, _normalise
+
+    for text in ("Hello W0rld 123-456", "Zürich Straße 9 Œuvre", "KELVIN \u212a", "", "ÀÉÎÕÜ 2024"):
+        assert _normalise(text) == text.lower().translate(_FOLD)
+
+
+def test_the_url_gate_never_hides_a_url() -> None:
+    from leadrelay.backends.features import _URL_RE, _may_have_url
+
+    for text in ("see https://acme.io", "WWW.ACME.IO", "wWw.acme.io", "Www.x.de", "ftp://x", "no link here", "www"):
+        assert _may_have_url(text) or not _URL_RE.findall(text), text
+
+
+def test_a_bucket_shared_by_two_tokens_keeps_the_last_distinct_one() -> None:
+    from leadrelay.backends import features
+
+    cache = features._BUCKET_CACHE
+    cache["w:alpha"], cache["w:beta"] = 5, 5  # a forced collision
+    try:
+        assert features._buckets(["w:alpha", "w:beta", "w:alpha"]) == {5: "w:beta"}
+    finally:
+        del cache["w:alpha"], cache["w:beta"]
+    assert features._bucket("w:gamma") == zlib.crc32(b"w:gamma") & (N_BUCKETS - 1)

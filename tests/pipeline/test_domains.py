@@ -131,3 +131,20 @@ def test_domain_facts() -> None:
     assert (mine.is_own_domain, mine.is_company, mine.company_guess) == (True, False, None)
     nothing = domain_facts(None, own)
     assert (nothing.domain, nothing.registrable, nothing.is_company) == (None, None, False)
+
+
+def test_own_domains_agree_with_a_look_up_of_every_parent() -> None:
+    import random
+
+    def by_parents(domains: list[str], host: str) -> bool:
+        own = {d.strip().lower().strip(".") for d in domains if d.strip()}
+        parts = host.lower().split(".")
+        return any(".".join(parts[i:]) in own for i in range(len(parts) - 1))
+
+    rng = random.Random(3)
+    labels = ["acme", "com", "co", "uk", "", "eu", "ACME", "io"]
+    for domains in (["acme.com"], ["acme.co.uk", "acme.io"], ["com"], ["Acme.COM."], ["acme..com"]):
+        own = OwnDomains(domains)
+        for _ in range(500):
+            host = ".".join(rng.choice(labels) for _ in range(rng.randint(1, 5)))
+            assert (host in own) == by_parents(domains, host), (domains, host)

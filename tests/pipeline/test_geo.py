@@ -230,3 +230,24 @@ def test_modifier_is_kept_in_the_span() -> None:
 @pytest.mark.parametrize("text", ["Thanks, Ohio team!", "in the UKG suite", "We only use Snowflake.", "IT only"])
 def test_comma_region_and_only_need_a_place(text: str) -> None:
     assert geo.stated_countries(text) == []
+
+
+def test_first_char_pattern_matches_like_the_plain_alternation() -> None:
+    import re
+
+    words = ["group", "gruppe", "bank", "banking", "b", "eti", "firm"]
+    literals = ["groupe", "banque", "eti", "start-up", "société", "grupo"]
+    plain = re.compile(geo.word_pattern(words) + "|" + "|".join(re.escape(w) for w in literals))
+    grouped = re.compile(geo.first_char_pattern(words, literals))
+    texts = ["a groupe bancaire, a start-up and a société", "confirm the meeting with the banking group",
+             "gruppo grupo groupe gruppe", "bbb eti etiquette", ""]
+    for text in texts:
+        assert [m.span() for m in grouped.finditer(text)] == [m.span() for m in plain.finditer(text)]
+
+
+def test_company_noun_scan_is_the_documented_alternation() -> None:
+    import re
+
+    plain = re.compile(geo.word_pattern(geo._COMPANY_NOUN_WORDS) + "|" + "|".join(geo._COMPANY_NOUN_LITERALS))
+    text = "we are a german company, a groupe, a start-up bank and an eti; confirm the meeting at the firma"
+    assert [m.span() for m in geo._COMPANY_NOUN_FIND_RE.finditer(text)] == [m.span() for m in plain.finditer(text)]

@@ -84,3 +84,27 @@ def test_japanese_signature() -> None:
 
 def test_empty_text() -> None:
     assert split_signature("") == ("", None)
+
+
+def test_every_sign_off_phrase_is_still_read() -> None:
+    from leadrelay.pipeline.signature import _SIGN_OFF_SET, _sign_off
+
+    for phrase in sorted(_SIGN_OFF_SET):
+        for line in (phrase, phrase.title() + ",", f"-- {phrase}!", f"Thanks and {phrase}", f"{phrase}, Sam"):
+            assert _sign_off(line)[0], line
+    assert _sign_off("Kind regards, Sam Lee") == (True, "Sam Lee")
+    assert _sign_off("LG Lena") == (True, "Lena")
+
+
+def test_lines_without_a_sign_off_word_are_not_sign_offs() -> None:
+    from leadrelay.pipeline.signature import _sign_off
+
+    for line in ("We need a demo next week.", "Head of Data", "+49 30 1234567", "Acme GmbH, Berlin", "---"):
+        assert _sign_off(line) == (False, None)
+
+
+def test_delimiter_lines() -> None:
+    from leadrelay.pipeline.signature import _DELIMITER, _is_delimiter
+
+    for line in ("--", "-- ", "  —", "–", "_____", "------  ", "-", " - x", "", "  ", "text", "__init__", "\t--"):
+        assert _is_delimiter(line) == (_DELIMITER.match(line) is not None), line

@@ -175,3 +175,25 @@ def test_of_us_span_quotes_the_text() -> None:
     found = company_headcount("We're a small shop, 9 of us.")
     assert found is not None
     assert found.span == "9 of us"
+
+
+def test_every_headcount_noun_has_a_gate_stem() -> None:
+    """The gate scan is skipped without digits or nouns: that is right only while this holds."""
+    import re
+    from re import _parser  # type: ignore[attr-defined,unused-ignore]
+
+    from leadrelay.backends.type_cues import _expand
+    from leadrelay.pipeline import sizes
+
+    nouns = _expand(_parser.parse(sizes._HEADCOUNT_NOUNS))
+    assert nouns
+    for noun in nouns:
+        assert sizes._NOUN_GATE_RE.search(noun), noun
+    assert re.fullmatch(sizes._HEADCOUNT_NOUNS, "mitarbeiterinnen")
+
+
+def test_digits_are_found_with_or_without_a_regex() -> None:
+    from leadrelay.pipeline.sizes import _has_digit
+
+    assert _has_digit("we are 30") and _has_digit("٣٠٠ موظف") and _has_digit("３００名")
+    assert not _has_digit("thirty people") and not _has_digit("") and not _has_digit("dreißig Leute")

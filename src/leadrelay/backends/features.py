@@ -100,6 +100,11 @@ class SparseFeatures:
     tokens: tuple[str, ...]  # one token per index (the first that hashed there), for explanations
 
 
+def _may_have_url(text: str) -> bool:
+    """False only when `_URL_RE` cannot match: it needs "://" or "www." in some case (so "ww." in some case)."""
+    return "://" in text or "ww." in text or "WW." in text or "wW." in text or "Ww." in text
+
+
 def _length_bucket(n_chars: int) -> str:
     if n_chars == 0:
         return "0"
@@ -145,7 +150,8 @@ def from_lead(lead: EnrichedLead) -> ClassifierInput:
             if message.form.get(key, "").strip():
                 text = message.form[key].strip()
                 break
-    n_links = max(len(message.links), len(_URL_RE.findall(text[:_MAX_TEXT_CHARS])))
+    head = text[:_MAX_TEXT_CHARS]
+    n_links = max(len(message.links), len(_URL_RE.findall(head)) if _may_have_url(head) else 0)
     flags = [
         f"channel={message.event.channel}",
         f"len={_length_bucket(len(text.strip()))}",
@@ -193,8 +199,16 @@ def from_lead(lead: EnrichedLead) -> ClassifierInput:
     )
 
 
+# The ASCII part of `_FOLD` (digits 1-9 become 0) as a byte table: `bytes.translate` is one C loop, where
+# `str.translate` with a dict looks each distinct character up in the dict on every call.
+_ASCII_FOLD = bytes(ord(_FOLD.get(code, chr(code))) for code in range(128)) + bytes(range(128, 256))
+
+
 def _normalise(text: str) -> str:
-    return text.lower().translate(_FOLD)
+    low = text.lower()
+    if low.isascii():
+        return low.encode("ascii").translate(_ASCII_FOLD).decode("ascii")
+    return low.translate(_FOLD)
 
 
 def tokenize(text: str) -> list[str]:
@@ -204,28 +218,56 @@ def tokenize(text: str) -> list[str]:
 
 # crc32 of a token is stable across processes (unlike hash()); the cache saves the encode + crc32 for
 # the common vocabulary. It is bounded so a stream of unique junk tokens cannot grow it forever.
-_BUCKET_CACHE: dict[str, int] = {}
 _CACHE_LIMIT = 400_000
 
 
-def _bucket(token: str) -> int:
-    bucket = _BUCKET_CACHE.get(token)
-    if bucket is None:
+class _BucketCache(dict[str, int]):
+    """token -> bucket; a miss is hashed (and kept while the cache is under `_CACHE_LIMIT`)."""
+
+    def __missing__(self, token: str) -> int:
         bucket = zlib.crc32(token.encode("utf-8")) & _MASK
-        if len(_BUCKET_CACHE) < _CACHE_LIMIT:
-            _BUCKET_CACHE[token] = bucket
-    return bucket
+        if len(self) < _CACHE_LIMIT:
+            self[token] = bucket
+        return bucket
+
+
+_BUCKET_CACHE = _BucketCache()
+
+
+def _bucket(token: str) -> int:
+    return _BUCKET_CACHE[token]
+
+
+_WORD_CACHE_LIMIT = 100_000
+
+
+class _WordTokens(dict[str, tuple[str, str | None]]):
+    """word -> its unigram token and its prefix token (None for a word of six letters or fewer).
+
+    The same token strings serve every message, so they are neither rebuilt nor re-hashed per message.
+    Bounded like `_BUCKET_CACHE`.
+    """
+
+    def __missing__(self, word: str) -> tuple[str, str | None]:
+        tokens = ("w:" + word, "p:" + word[:_PREFIX_LEN] if len(word) > _PREFIX_LEN + 1 else None)
+        if len(self) < _WORD_CACHE_LIMIT:
+            self[word] = tokens
+        return tokens
+
+
+_WORD_TOKENS = _WordTokens()
 
 
 def _text_tokens(text: str, out: list[str]) -> list[str]:
     """Unigrams, bigrams, prefixes and CJK char bigrams of one text, appended to `out`; returns the words."""
     normalised = _normalise(text)
     words: list[str] = _WORD_RE.findall(normalised)
-    if not _CJK_RE.search(normalised):
+    if normalised.isascii() or not _CJK_RE.search(normalised):
         # The common case, as comprehensions (several times faster than a loop with branches).
-        out.extend(["w:" + w for w in words])
-        out.extend(["b:" + a + " " + b for a, b in pairwise(words)])
-        out.extend(["p:" + w[:_PREFIX_LEN] for w in words if len(w) > _PREFIX_LEN + 1])
+        tokens = list(map(_WORD_TOKENS.__getitem__, words))
+        out.extend([unigram for unigram, _ in tokens])
+        out.extend([f"b:{a} {b}" for a, b in pairwise(words)])
+        out.extend([prefix for _, prefix in tokens if prefix is not None])
         return words
     append = out.append
     prev = ""
@@ -248,11 +290,9 @@ def _text_tokens(text: str, out: list[str]) -> list[str]:
 
 
 def _buckets(tokens: list[str] | tuple[str, ...]) -> dict[int, str]:
-    get = _BUCKET_CACHE.get
+    """bucket -> token for the distinct `tokens`, in order (a later token wins a shared bucket)."""
     unique = list(dict.fromkeys(tokens))
-    cached = [get(t) for t in unique]
-    found = [b if b is not None else _bucket(t) for b, t in zip(cached, unique, strict=True)]
-    return dict(zip(found, unique, strict=True))
+    return dict(zip(map(_BUCKET_CACHE.__getitem__, unique), unique, strict=True))
 
 
 def featurize(inp: ClassifierInput) -> SparseFeatures:

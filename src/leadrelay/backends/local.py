@@ -100,7 +100,8 @@ class LocalTypeClassifier:
         if not self._loaded:
             self.load()
         feats = featurize(from_lead(lead))
-        weights = self._weights[self._row_of_bucket[feats.indices]]
+        # `take` gives what fancy indexing gives, in half the time for a vector this short.
+        weights = self._weights.take(self._row_of_bucket.take(feats.indices), axis=0)
         logits = (feats.values @ weights + self._bias).tolist()
         n_types = len(TYPES)
         # Ten and three numbers: plain Python beats numpy's per-call overhead here.
@@ -111,7 +112,7 @@ class LocalTypeClassifier:
         urg_p[self._low_urgency] += p_low_type
         top = type_p.index(max(type_p))
         contrib = weights[:, top] * feats.values
-        order = np.argsort(-contrib)[:_N_EXPLAIN].tolist()
+        order = (-contrib).argsort()[:_N_EXPLAIN].tolist()
         reasons = [feats.tokens[i] for i in order if contrib[i] > 0.05]
         return type_p, urg_p, reasons
 
@@ -152,7 +153,8 @@ class LocalTypeClassifier:
         return TypeVerdict(
             type=type_,
             confidence=_unit(type_p[top]),
-            probabilities={t: round(min(1.0, max(0.0, p)), 4) for t, p in zip(TYPES, type_p, strict=True)},
+            probabilities={t: round(p if 0.0 < p <= 1.0 else min(1.0, max(0.0, p)), 4)  # clamp only when out
+                           for t, p in zip(TYPES, type_p, strict=True)},
             urgency=urgency,
             urgency_confidence=_unit(urg_p[top_u]),
             model=self.model_id,
@@ -172,8 +174,10 @@ def _unit(p: float) -> float:
     return min(1.0, max(0.0, float(p)))
 
 
+_TOKEN_KINDS = {"w": "word", "b": "phrase", "p": "word stem", "j": "text", "s": "subject", "f": "form",
+                "t": "job title", "co": "company", "flag": "flag"}
+
+
 def _readable(token: str) -> str:
     kind, _, value = token.partition(":")
-    labels = {"w": "word", "b": "phrase", "p": "word stem", "j": "text", "s": "subject", "f": "form",
-              "t": "job title", "co": "company", "flag": "flag"}
-    return f"{labels.get(kind, kind)} '{value}'" if value else token
+    return f"{_TOKEN_KINDS.get(kind, kind)} '{value}'" if value else token

@@ -218,11 +218,12 @@ def type_cues(text: str) -> dict[str, str]:
     folded = _fold(text)
     found: dict[str, str] = {}
     words = _TOKEN.findall(folded)
-    for i, word in enumerate(words):
-        for tokens, name in _BY_FIRST.get(word, ()):
+    # Only the words that start some phrase (a few of a message's words), found without a Python loop.
+    for i in itertools.compress(itertools.count(), map(_BY_FIRST.__contains__, words)):
+        for tokens, name in _BY_FIRST[words[i]]:
             if name not in found and tuple(words[i:i + len(tokens)]) == tokens:
                 found[name] = " ".join(tokens)
-    has_cjk = _CJK.search(folded) is not None
+    has_cjk = not folded.isascii() and _CJK.search(folded) is not None
     for name, pattern in _REGEXES.items():
         if name in _WHOLE_TEXT:
             if len(folded) > 80:

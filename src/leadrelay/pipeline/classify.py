@@ -8,6 +8,7 @@ Everything else goes to the injected `TypeClassifier` backend.
 from __future__ import annotations
 
 import re
+from operator import itemgetter
 
 from leadrelay.backends.base import TypeClassifier, TypeVerdict
 from leadrelay.backends.type_cues import type_cues
@@ -33,7 +34,7 @@ def _says_almost_nothing(lead: EnrichedLead) -> bool:
         words += 1
         if words >= _MIN_WORDS:
             return False
-    return words + len(_CJK.findall(text)) // 2 < _MIN_WORDS
+    return words + (0 if text.isascii() else len(_CJK.findall(text)) // 2) < _MIN_WORDS
 
 
 class ClassifyStep:
@@ -65,7 +66,7 @@ class ClassifyStep:
         verdict = self._backend.classify(lead)
         if not isinstance(verdict, TypeVerdict):
             raise BackendError(f"backend {self._backend.name!r} returned {type(verdict).__name__}")
-        top = sorted(verdict.probabilities.items(), key=lambda kv: -kv[1])[:3]
+        top = sorted(verdict.probabilities.items(), key=itemgetter(1), reverse=True)[:3]  # stable, as -p was
         detail = f"type {verdict.type} with confidence {verdict.confidence:.2f}"
         if top:
             detail += " (" + ", ".join(f"{t} {p:.2f}" for t, p in top) + ")"

@@ -17,6 +17,7 @@ import logging
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA
@@ -124,6 +125,7 @@ def company_key(name: str | None) -> str:
     return " ".join(company_tokens(name))
 
 
+@lru_cache(maxsize=4096)  # one event asks about its sender several times (CRM, history look-ups, record)
 def normalize_email(email: str | None) -> str | None:
     """Lower-cased address without a "+tag" ("Jo+crm@X.com" -> "jo@x.com"); None when not an address."""
     if not email:
@@ -133,7 +135,7 @@ def normalize_email(email: str | None) -> str | None:
         email = email[email.rfind("<") + 1 :].split(">", 1)[0].strip()
     if email.count("@") != 1 or email.startswith("@") or email.endswith("@"):
         return None
-    return _PLUS_TAG_RE.sub("", email)
+    return _PLUS_TAG_RE.sub("", email) if "+" in email else email
 
 
 def _deletes(token: str) -> set[str]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import operator
 import re
 from datetime import date, datetime, timedelta
 
@@ -147,6 +148,7 @@ _MONTHS = {
     "ene": 1, "abr": 4, "ago": 8, "dic": 12, "fev": 2, "set": 9, "out": 10, "dez.": 12, "mei": 5, "mrt": 3,
     "gen": 1, "mag": 5, "giu": 6, "lug": 7, "ott": 10,
 }
+_first_three = operator.itemgetter(slice(3))
 _DATE_DM = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\.?\s+(?:of\s+)?([a-zäéû]{3,9})\.?\b", re.IGNORECASE)
 _DATE_MD = re.compile(r"\b([a-zäéû]{3,9})\.?\s+(\d{1,2})(?:st|nd|rd|th)?\b", re.IGNORECASE)
 _DATE_ISO = re.compile(r"\b(20\d\d)-(\d\d)-(\d\d)\b")
@@ -225,8 +227,9 @@ def _month(name: str) -> int | None:
 def _dates(text: str, year: int) -> list[tuple[date, int]]:
     """Dates written in `text`, with their position."""
     found: list[tuple[date, int]] = []
-    words = _WORDS.findall(text.lower())
-    has_month = any(w in _MONTHS or w[:3] in _MONTHS for w in words if not w.isdigit())
+    words = _words(text)  # the set the cue look-ups of the same text already made
+    # A month name, or a word whose first three letters are one (no month key is all digits).
+    has_month = not _MONTHS.keys().isdisjoint(words) or not _MONTHS.keys().isdisjoint(map(_first_three, words))
     if not has_month and not _DATE_ISO.search(text):
         return found
     for m in _DATE_ISO.finditer(text):

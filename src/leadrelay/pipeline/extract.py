@@ -13,6 +13,7 @@ import re
 from bisect import bisect_left
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 from publicsuffixlist import PublicSuffixList
@@ -247,6 +248,7 @@ _NOT_COMPANY_SITES = frozenset({
     "hubspot.com", "typeform.com", "forms.gle", "tiktok.com", "slack.com", "teams.microsoft.com",
     "example.com", "example.org", "mailchimp.com", "wa.me",
 })
+_HOST_CHARS_RE = re.compile(r"[a-z0-9.-]+")
 _ADDRESS_LINE_RE = re.compile(r"\d|,|·|\|")
 _DROPDOWN_DEFAULTS = frozenset({"AF", "AX", "AL"})  # first entries of country dropdowns: bots pick them
 # Independent kinds of concrete country evidence; "form" is the dropdown itself (it backs its own value).
@@ -263,6 +265,7 @@ class _Candidate:
     group: str = ""  # the independent kind of source, for country votes ("statement", "phone", "domain")
 
 
+@lru_cache(maxsize=4096)  # a form's values are checked by extract and classify, and names repeat across events
 def is_gibberish(value: str) -> bool:
     """Whether a form value looks like keyboard mashing ("dfgdfg", "xcvxcv", "asdfgh", "qpzlrmxo")."""
     if not value.isascii():
@@ -358,6 +361,7 @@ def _clean_role(value: str) -> str | None:
     return role
 
 
+@lru_cache(maxsize=65536)  # senders repeat their domains; the public-suffix look-up is the costly part
 def normalize_domain(value: str, psl: PublicSuffixList | None = None) -> str | None:
     """A bare registrable domain from a URL or host ("https://www.shop.acme.co.uk/x" -> "acme.co.uk")."""
     host = value.strip().casefold()
@@ -367,7 +371,7 @@ def normalize_domain(value: str, psl: PublicSuffixList | None = None) -> str | N
     host = host.rsplit("@", 1)[-1].split(":", 1)[0].strip(".")
     if host.startswith("www."):
         host = host[4:]
-    if "." not in host or not re.fullmatch(r"[a-z0-9.-]+", host):
+    if "." not in host or not _HOST_CHARS_RE.fullmatch(host):
         return None
     if psl is not None:
         return psl.privatesuffix(host) or None
@@ -605,7 +609,8 @@ class LocalFieldExtractor:
             if not self._own(name) and not geo.place_country(name):
                 return name, span
         if not text.isascii():
-            match = _JA_COMPANY_RE.search(text)
+            # Every alternative has "会社" or "株": most non-ASCII texts skip the backtracking scan.
+            match = _JA_COMPANY_RE.search(text) if ("会社" in text or "株" in text) else None
             if match:
                 name = match.group(0)
                 for prefix in _JA_PREFIXES:

@@ -72,7 +72,7 @@ class MailParts:
 
 def clean_text(value: str) -> str:
     """Replace lone surrogates (from undecodable bytes) so the text is valid Unicode."""
-    if not _SURROGATE.search(value):
+    if value.isascii() or not _SURROGATE.search(value):  # isascii is a flag look-up, not a scan
         return value
     try:
         return value.encode("utf-8", "surrogateescape").decode("utf-8", "replace")

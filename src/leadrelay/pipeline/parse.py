@@ -164,21 +164,20 @@ _KANA = re.compile(r"[\u3040-\u30ff]")
 def guess_language(text: str) -> str | None:
     """A cheap ISO 639-1 guess (en, de, fr, es, pt, nl, it, ja) from stopwords and script."""
     sample = text[:800]
-    if len(_KANA.findall(sample, 0, 600)) >= 3:
+    if not sample.isascii() and len(_KANA.findall(sample, 0, 600)) >= 3:
         return "ja"
     scores: dict[str, float] = {}
-    for word in _WORD.findall(sample.lower())[:120]:
-        langs = _LANG_OF.get(word)
-        if langs:
-            share = 1.0 / len(langs)
-            for lang in langs:
-                scores[lang] = scores.get(lang, 0.0) + share
+    # The stopwords among the first 120 words, in order, without a Python loop over the others.
+    for langs in filter(None, map(_LANG_OF.get, _WORD.findall(sample.lower())[:120])):
+        share = 1.0 / len(langs)
+        for lang in langs:
+            scores[lang] = scores.get(lang, 0.0) + share
     for char, lang in _LETTER_HINTS:
         if char in sample:
             scores[lang] = scores.get(lang, 0.0) + 1.0
     if not scores:
         return None
-    best = max(scores, key=lambda lang: scores[lang])
+    best = max(scores, key=scores.__getitem__)
     return best if scores[best] >= 1.5 else None
 
 
@@ -313,7 +312,8 @@ def _is_own(email: str | None, own_domains: tuple[str, ...]) -> bool:
 
 def _links(text: str, extra: Sequence[str]) -> tuple[str, ...]:
     out: dict[str, None] = {}
-    for link in [*extra, *(m.group(0) for m in _URL.finditer(text))]:
+    found = (m.group(0) for m in _URL.finditer(text)) if "://" in text else ()  # every URL has "://"
+    for link in [*extra, *found]:
         link = link.rstrip(".,;:!?")
         if link and link not in out:
             out[link] = None
@@ -450,7 +450,7 @@ class ParseStep:
 
         is_bounce = self._bounce(mail, sender_email, subject, body, evidence)
         # A bounce carries "Auto-Submitted: auto-replied" too; it is reported once, as a bounce.
-        is_auto = not is_bounce and self._auto_reply(mail, subject, text or body, evidence)
+        is_auto = not is_bounce and self._auto_reply(mail, subject, tags, text or body, evidence)
         auth = tuple(mail.auth_failures) if mail else ()
         if auth:
             evidence.append(Evidence(
@@ -476,7 +476,9 @@ class ParseStep:
             **fields,
         )
 
-    def _auto_reply(self, mail: MailParts | None, subject: str, text: str, evidence: list[Evidence]) -> bool:
+    def _auto_reply(self, mail: MailParts | None, subject: str, tagged: list[str], text: str,
+                    evidence: list[Evidence]) -> bool:
+        """Whether the message is an automatic reply; `tagged` is `subject_tags(subject)`."""
         reason: str | None = None
         kind: Literal["header", "text"] = "header"
         if mail:
@@ -492,11 +494,10 @@ class ParseStep:
         if reason is None:
             kind = "text"
             # Only the subject line before any "Re:" chain: "Re: Out of office policy" is a person.
-            tagged = subject_tags(subject)
             cue = _AUTO_SUBJECT.search(subject.lower()) if not tagged or tagged[0] not in _REPLY_TAGS else None
             if cue is None and len(text) < 3000:
                 head = text[:600].lower()
-                if any(word in head for word in _AUTO_BODY_WORDS):
+                if any(map(head.__contains__, _AUTO_BODY_WORDS)):
                     cue = _AUTO_BODY.search(head)
             if cue is not None:
                 reason = f'says "{cue.group(0)}"'

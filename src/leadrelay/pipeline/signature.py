@@ -73,6 +73,10 @@ _SIGN_OFF_SET = frozenset(p.rstrip(",") for p in _SIGN_OFFS)
 # Words that join a thank-you to a sign-off: "Vielen Dank und viele Grüße", "Mit freundlichen Grüßen / Kind regards".
 _JOINERS = (" and ", " und ", " et ", " y ", " e ", " en ", " & ", " / ", " - ", " – ")
 _SIGN_OFF_TRAIL = " ,.!:;)~-\t"
+# Every sign-off reading below needs the first or the last word of a sign-off as a word of the line, split
+# at spaces and the punctuation the readings strip: lines without one are rejected with one split.
+_SIGN_OFF_WORDS = frozenset(w for p in _SIGN_OFF_SET for w in (p.split()[0], p.split()[-1]))
+_SIGN_OFF_WORD_SPLIT = re.compile(r"[\s,!.:;)~\-–—_*]+")
 _SIGN_OFF_HEAD = re.compile(r"^([^,!.]+)[,!.]+\s*[-–—]?\s*(\S.*)$")
 _SIGN_OFF_NAME_PART = re.compile(r"^[A-ZÀ-ÖØ-Þ][\w.'-]*(?:\s+[A-ZÀ-ÖØ-Þ][\w.'-]*){0,2}\.?$")
 
@@ -89,6 +93,8 @@ def _sign_off(line: str) -> tuple[bool, str | None]:
         return True, None
     if not core.isascii() and len(core) <= 40 and any(core.rstrip("。．!！ ").endswith(p) for p in _SIGN_OFFS_JA):
         return True, None
+    if _SIGN_OFF_WORDS.isdisjoint(_SIGN_OFF_WORD_SPLIT.split(stripped.lower())):
+        return False, None
     if "?" not in core:
         for joiner in _JOINERS:
             if joiner in core and core.rsplit(joiner, 1)[1].strip() in _SIGN_OFF_SET:
@@ -109,6 +115,14 @@ def _sign_off(line: str) -> tuple[bool, str | None]:
 
 
 _DELIMITER = re.compile(r"^\s*(?:--|-- |—|–|__+|-{3,}\s*)\s*$")
+_DELIMITER_STARTS = ("-", "—", "–", "_")
+
+
+def _is_delimiter(line: str) -> bool:
+    """A "--" or rule line; most lines are rejected by their first character, before the regex."""
+    return line.lstrip()[:1] in _DELIMITER_STARTS and _DELIMITER.match(line) is not None
+
+
 _INITIAL_SIGN = re.compile(r"^\s*[-–—~]\s?[A-ZÀ-ÖØ-Þ][\w.]{0,15}\s*$")
 _DEVICE = _Lowered(
     r"^\s*(?:sent from my|get outlook for|envoyé de mon|von meinem .{0,20} gesendet|enviado desde mi|"
@@ -183,6 +197,8 @@ _POSTCODE = re.compile(
 )
 _CITY_STATE = re.compile(r"^[A-ZÀ-ÖØ-Þ][\w .'-]{1,30},\s*[A-Z]{2}$")
 _SEGMENT_SPLIT = re.compile(r"\s+[|·•]\s+|\s*\|\s*|\s+[–—-]\s+|\s*·\s*|\s{3,}")
+_SEGMENT_MARKS = ("|", "·", "•", "–", "—", "-")
+_THREE_SPACES = re.compile(r"\s{3}")
 _DIGIT = re.compile(r"\d")
 _EMAIL_LABELS = ("e:", "email:", "e-mail:", "mail:")
 _SEGMENT_CHARS = re.compile(r"[|·•–—]| - |\s{3}")
@@ -201,8 +217,10 @@ def _looks_like_name(segment: str, sender_name: str | None = None) -> bool:
     text = segment.strip().strip(",")
     if not text or len(text) > 50 or _DIGIT.search(text) is not None or "@" in text:
         return False
-    if sender_name and text.lower() in {sender_name.lower(), sender_name.split()[0].lower()}:
-        return True
+    if sender_name:
+        lowered = text.lower()
+        if lowered == sender_name.lower() or lowered == sender_name.split()[0].lower():
+            return True
     if _CJK_NAME.match(text):
         return not (_ROLE.search(text) or _LEGAL.search(text))
     tokens = text.split()
@@ -233,7 +251,9 @@ def _is_generic_sign_off(lines: list[str], i: int, sender_name: str | None) -> b
 def _is_name_line(lines: list[str], i: int, sender_name: str | None) -> bool:
     """A name (or "Name | Title") line followed by signature lines, or the sender's full name near the end."""
     line = lines[i].strip()
-    first = _SEGMENT_SPLIT.split(line, maxsplit=1)[0].strip()
+    # Every separator has one of these characters or three spaces in a row; most lines have none.
+    has_separator = any(map(line.__contains__, _SEGMENT_MARKS)) or _THREE_SPACES.search(line) is not None
+    first = _SEGMENT_SPLIT.split(line, maxsplit=1)[0].strip() if has_separator else line
     if not line or not _looks_like_name(first, sender_name):
         return False
     rest = [ln for ln in lines[i + 1:i + 5] if ln.strip()]
@@ -257,9 +277,9 @@ def find_signature_start(lines: list[str], sender_name: str | None = None) -> in
     first = max(0, n - _REGION_LINES)
     starts: list[int] = []
     # "--" is the standard delimiter; long rules ("_____") often only fence off a legal footer.
-    strong = next((i for i in range(max(first, 1), n) if _DELIMITER.match(lines[i])
-                   and lines[i].strip() in ("--", "—", "–")), None)
-    weak = next((i for i in range(max(first, 1), n) if _DELIMITER.match(lines[i])), None)
+    delimiters = [i for i in range(max(first, 1), n) if _is_delimiter(lines[i])]  # one pass for both
+    strong = next((i for i in delimiters if lines[i].strip() in ("--", "—", "–")), None)
+    weak = delimiters[0] if delimiters else None
     if strong is not None:
         starts.append(strong)
     # The last sign-off that is followed by signature-looking lines rather than more sentences.
@@ -267,7 +287,7 @@ def find_signature_start(lines: list[str], sender_name: str | None = None) -> in
         if _is_sign_off(lines[i]) or _is_generic_sign_off(lines, i, sender_name):
             following = next((ln for ln in lines[i + 1:] if ln.strip()), "")
             if not following or not _sentence_like(following) or _FOOTER.search(following) \
-                    or _DELIMITER.match(following):
+                    or _is_delimiter(following):
                 starts.append(i)
                 break
     if not starts:
@@ -337,7 +357,7 @@ def parse_signature(block: str, sender_name: str | None = None) -> Signature:
     for index, line in enumerate(lines[:_MAX_FIELD_LINES]):
         if len(line) > 110 or ((len(line) > 25 or ":" in line) and _FOOTER.search(line)) or _DEVICE.match(line):
             break
-        if _DELIMITER.match(line):
+        if _is_delimiter(line):
             continue
         if index == 0:
             is_sign_off, signed_name = _sign_off(line)
@@ -370,14 +390,17 @@ def parse_signature(block: str, sender_name: str | None = None) -> Signature:
             if right and name is None and _looks_like_name(left, sender_name) and _ROLE.search(right):
                 name, name_line, title = left, index, title or right  # "Omar Rossi, Head of Data"
                 continue
-            pair = _split_title_company(segment)
+            role = _ROLE.search(segment) is not None
+            # A title part is a role, and a role in a part is a role in the segment: no role, no split.
+            pair = _split_title_company(segment) if role else None
             if pair and title is None:
                 title, company = pair[0], company or pair[1]
                 continue
-            if _LEGAL.search(segment) and not _ROLE.search(segment):
+            legal = _LEGAL.search(segment) is not None
+            if legal and not role:
                 company = company or segment
                 continue
-            if _ROLE.search(segment) and not _LEGAL.search(segment):
+            if role and not legal:
                 if title is None:
                     title = segment
                 continue

@@ -345,13 +345,24 @@ def _of_us(text: str, low: str) -> list[Headcount]:
     return out
 
 
+_ASCII_DIGITS = b"0123456789"
+
+
+def _has_digit(text: str) -> bool:
+    """Whether `text` has a decimal digit (what `\\d` matches); ASCII text is checked without a regex scan."""
+    if text.isascii():
+        raw = text.encode("ascii")
+        return len(raw.translate(None, _ASCII_DIGITS)) != len(raw)
+    return _DIGITS_RE.search(text) is not None
+
+
 def find_headcounts(text: str) -> list[Headcount]:
     """Every company-headcount statement in `text`, skipping team sizes, users, seats and hires."""
     if not text:
         return []
     low = _lower(text)
     out: list[Headcount] = []
-    has_digits = _DIGITS_RE.search(text) is not None
+    has_digits = _has_digit(text)
     # Where headcount nouns start: the gate for the digit scan and the anchors for number words.
     noun_starts = [m.start() for m in _NOUN_GATE_RE.finditer(low)]
     if has_digits and noun_starts:
@@ -365,7 +376,9 @@ def find_headcounts(text: str) -> list[Headcount]:
         out.extend(_word_counts(text, low, noun_starts))
     if " of us" in low:
         out.extend(_of_us(text, low))
-    gates = set(_GATE_WORDS_RE.findall(low))
+    # Prefix words count only next to a digit, and a vague amount only before a headcount noun (every
+    # noun of `_VAGUE_RE` has a stem of `_NOUN_GATE_RE`): without either, the gate scan finds nothing of use.
+    gates = set(_GATE_WORDS_RE.findall(low)) if has_digits or noun_starts else set()
     if has_digits:
         if not gates.isdisjoint(_PREFIX_SET):
             out.extend(_prefixed(text, low))
