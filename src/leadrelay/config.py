@@ -41,10 +41,11 @@ class Settings(BaseSettings):
     port: int = Field(default=8000, ge=0, le=65535)
     consume_in_serve: bool = True  # `leadrelay serve` also runs a consumer unless dedicated workers do
     worker_threads: int = Field(default=1, ge=1, le=64)
-    # The CPU priority (nice increment, 0-19) of serve's own consumer: answering senders comes first, and
-    # under a burst the consumer works through the backlog on the CPU the intake leaves. `leadrelay worker`
-    # keeps its normal priority.
-    consumer_nice: int = Field(default=10, ge=0, le=19)
+    # The CPU priority of serve's own consumer process: answering senders comes first, and under a burst
+    # the consumer works through the backlog on the CPU the intake leaves. "idle": Linux's SCHED_IDLE
+    # (it runs whenever a CPU would otherwise be idle; nice 19 elsewhere), "low": nice 10, "normal".
+    # `leadrelay worker` always keeps its normal priority.
+    consumer_priority: Literal["idle", "low", "normal"] = "idle"
 
     # Intake limits.
     require_auth: bool = True

@@ -166,3 +166,65 @@ def test_a_writer_takes_the_lock_soon_after_another_releases_it(tmp_path: Path) 
     writer.join(10)
     assert outcome == ["written"]
     engine.dispose()
+
+
+def _commit_threads(engine: Engine) -> tuple[set[str], list[list[str]]]:
+    threads: set[str] = set()
+    committed: list[list[str]] = []
+
+    def after_commit(results: list[str]) -> None:
+        threads.add(threading.current_thread().name)
+        committed.append(results)
+
+    committer = GroupCommitter(engine, _insert_names, after_commit=after_commit)
+
+    async def submit() -> None:
+        for i in range(3):
+            await asyncio.gather(*(committer.store(f"t{i}-{j}") for j in range(4)))
+
+    asyncio.run(submit())
+    committer.close()
+    return threads, committed
+
+
+def test_without_an_fsync_per_commit_sqlite_commits_on_the_loop_and_checkpoints_beside(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    engine = _committer_engine(tmp_path)
+    checkpoints: list[str] = []
+    real_checkpoint = GroupCommitter._checkpoint
+
+    def checkpoint(self: GroupCommitter[str, str]) -> None:
+        checkpoints.append(threading.current_thread().name)
+        real_checkpoint(self)
+
+    monkeypatch.setattr(GroupCommitter, "_checkpoint", checkpoint)
+    threads, committed = _commit_threads(engine)
+    assert threads == {threading.main_thread().name} and len(committed) == 3
+    # One checkpoint for three commits within a second, asked of the commit thread.
+    assert len(checkpoints) == 1 and checkpoints[0].startswith("leadrelay-commit")
+    with engine.connect() as connection:  # the pool's connections keep SQLite's automatic checkpoints
+        assert connection.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar() == 1000
+        assert connection.execute(text("SELECT count(*) FROM items")).scalar() == 12
+    engine.dispose()
+
+
+def test_the_intake_checkpoint_copies_the_wal_into_the_database_file(tmp_path: Path) -> None:
+    engine = _committer_engine(tmp_path)
+    writer = sqlite3.connect(tmp_path / "gc.db", isolation_level=None)
+    writer.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    writer.execute("PRAGMA wal_autocheckpoint=0")  # as the intake's writer connection
+    writer.executemany("INSERT INTO items (name) VALUES (?)", [(f"{i:04d}" + "x" * 200,) for i in range(500)])
+    size_before = (tmp_path / "gc.db").stat().st_size
+    GroupCommitter(engine, _insert_names)._checkpoint()
+    assert (tmp_path / "gc.db").stat().st_size > size_before + 50_000  # the pages left the WAL
+    writer.close()
+    engine.dispose()
+
+
+def test_with_an_fsync_per_commit_the_commit_runs_on_its_own_thread(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'gc.db'}", fsync_each_commit=True)
+    with engine.begin() as connection:
+        connection.execute(text("CREATE TABLE items (name TEXT PRIMARY KEY)"))
+    threads, committed = _commit_threads(engine)
+    assert len(threads) == 1 and next(iter(threads)).startswith("leadrelay-commit") and len(committed) == 3
+    engine.dispose()

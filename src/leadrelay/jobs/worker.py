@@ -113,9 +113,23 @@ def run_worker(settings: Settings, *, parent_pid: int | None = None) -> None:
 
 def _consumer_process(settings: Settings, parent_pid: int, log_level: str) -> None:
     logging.basicConfig(level=log_level, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
-    if settings.consumer_nice:
-        os.nice(settings.consumer_nice)
+    lower_cpu_priority(settings.consumer_priority)
     run_worker(settings, parent_pid=parent_pid)
+
+
+def lower_cpu_priority(priority: str) -> None:
+    """Lower this process's CPU priority: "idle" (SCHED_IDLE where the OS has it, else nice 19),
+    "low" (nice 10) or "normal" (unchanged)."""
+    if priority == "idle":
+        if hasattr(os, "SCHED_IDLE"):
+            try:
+                os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
+                return
+            except OSError:  # refused (a sandbox, a container policy): the nearest we may do
+                pass
+        os.nice(19)
+    elif priority == "low":
+        os.nice(10)
 
 
 def start_consumer_process(settings: Settings) -> multiprocessing.process.BaseProcess:
@@ -124,7 +138,7 @@ def start_consumer_process(settings: Settings) -> multiprocessing.process.BasePr
     A thread would share the API's GIL: the pipeline (~2 ms of CPU an event) and the intake would take
     turns on one core, which capped intake and let decisions fall behind at 200 events/s. A child
     process uses another core; it builds its pipeline once, and stops with `serve` (also on kill -9).
-    It runs at a lower CPU priority (`consumer_nice`), so a burst of intake is answered first.
+    It runs at a lower CPU priority (`consumer_priority`), so a burst of intake is answered first.
     """
     context = multiprocessing.get_context("spawn")  # no inherited threads, locks or connections
     level = logging.getLevelName(logging.getLogger().getEffectiveLevel())
