@@ -3,22 +3,30 @@
 The Huey task functions in `leadrelay.jobs.queue` stay thin and call these. Each opens its own
 database scope from ids; idempotency lives in our tables (one decision per event per pipeline and
 workspace version), so running a job twice is a no-op.
+
+The stream's memory (earlier events of a person, requests a new event may repeat) lives in each
+process's pipeline. Before it qualifies, a consumer catches up from the decisions table: the decisions
+other processes stored since its last look (on first use, those of the workspace's duplicate window,
+at most `MEMORY_LIMIT`) are replayed into its pipeline, in the events' arrival order, without
+classifying them again.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable, Sequence
+from datetime import timedelta
 from typing import Literal
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 from leadrelay import __version__
 from leadrelay.actions.plan import plan_actions
 from leadrelay.config import Settings
-from leadrelay.pipeline.records import Decision, Event
-from leadrelay.pipeline.runner import Pipeline
+from leadrelay.pipeline.records import Decision, Event, Fields
+from leadrelay.pipeline.runner import Pipeline, is_failure
 from leadrelay.store import repo
 from leadrelay.store.db import (
     SessionFactory,
@@ -29,15 +37,23 @@ from leadrelay.store.db import (
     relax_commit,
     session_scope,
 )
+from leadrelay.store.tables import utcnow
 from leadrelay.workspace import Workspace, load_workspace
 
-__all__ = ["JobContext", "Outcome", "pipeline_version", "qualify_stored_event", "qualify_stored_events",
-           "record_attempt_failure", "sweep_stalled"]
+__all__ = ["MEMORY_LIMIT", "JobContext", "Outcome", "pipeline_version", "qualify_stored_event",
+           "qualify_stored_events", "record_attempt_failure", "sweep_stalled"]
 
 log = logging.getLogger(__name__)
 
 Outcome = Literal["decided", "already_decided", "missing"]
 PipelineFactory = Callable[[Workspace], Pipeline]
+
+# The most decisions one catch-up replays (the newest, when more were stored since the last look).
+MEMORY_LIMIT = 10_000
+# PostgreSQL hands out decision ids before commit, so a lower id can become visible after a higher
+# one: ids skipped below the cursor are looked for again, this many at most, for this long.
+_MAX_GAPS = 256
+_GAP_WAIT_S = 60.0
 
 
 def pipeline_version(workspace: Workspace) -> str:
@@ -62,6 +78,11 @@ class JobContext:
         self._qualify_lock = threading.Lock()
         # Called after a commit with the ids of the actions it planned (the queue enqueues them at once).
         self.after_actions: Callable[[list[int]], None] | None = None
+        # The shared memory, guarded by the qualify lock: the highest decision id looked at (None before
+        # the first catch-up), this process's decisions above it, and ids skipped below it (PostgreSQL).
+        self._cursor: int | None = None
+        self._own: set[int] = set()
+        self._gaps: dict[int, float] = {}  # decision id -> when first missed (time.monotonic())
 
     @property
     def engine(self) -> Engine:
@@ -102,6 +123,67 @@ class JobContext:
         with self._qualify_lock:
             return pipeline.qualify(event)
 
+    def catch_up(self, conn: Connection) -> int:
+        """Replay into the pipeline's memory the decisions other processes stored since the last look.
+
+        The first time, the decisions of events received within the workspace's duplicate window (the
+        newest `MEMORY_LIMIT`). One query of decision ids when nothing new was stored, a second one for
+        what to replay. Returns how many decisions were replayed.
+        """
+        pipeline = self.pipeline
+        workspace = pipeline.workspace
+        with self._qualify_lock:
+            first = self._cursor is None
+            after = self._cursor or 0
+            ids = repo.decision_ids_after(conn, after_id=after, limit=MEMORY_LIMIT, also_ids=sorted(self._gaps))
+            cursor = max(after, ids[-1] if ids else 0, max(self._own, default=0))
+            if conn.dialect.name != "sqlite":  # SQLite has one writer: its ids become visible in order
+                self._note_gaps(after, cursor, ids)
+            version = pipeline_version(workspace)
+            if first:
+                since = utcnow() - timedelta(hours=workspace.config.duplicates.window_hours)
+                stored = [row for row in repo.decisions_since(
+                    conn, after_id=0, pipeline_version=version, workspace_version=workspace.version,
+                    limit=MEMORY_LIMIT, received_since=since) if row.decision_id <= cursor]
+            else:
+                stored = repo.stored_decisions(conn, decision_ids=[i for i in ids if i not in self._own],
+                                               pipeline_version=version, workspace_version=workspace.version)
+            self._own = {i for i in self._own if i > cursor}
+            self._cursor = cursor
+            replayed = 0
+            for row in stored:
+                if is_failure(model=row.model, parse_error=row.parse_error):
+                    continue  # a failed run leaves no trace in the memory of the process that ran it
+                try:
+                    pipeline.remember(repo.event_from_payload(row.payload), type=row.type,
+                                      account_id=row.account_id, fields=Fields.model_validate(row.fields),
+                                      duplicate_of=row.duplicate_of)
+                except Exception:  # the memory is best effort: a job never fails for it
+                    log.warning("cannot replay a stored decision", exc_info=True,
+                                extra={"decision_id": row.decision_id})
+                    continue
+                replayed += 1
+        if replayed:
+            log.debug("caught up", extra={"replayed": replayed, "cursor": cursor})
+        return replayed
+
+    def _note_gaps(self, after: int, cursor: int, ids: list[int]) -> None:
+        now = time.monotonic()
+        visible = set(ids)
+        gaps = {i: t for i, t in self._gaps.items() if i not in visible and now - t < _GAP_WAIT_S}
+        for i in range(max(after, cursor - _MAX_GAPS) + 1, cursor + 1):
+            if i not in visible and i not in self._own:
+                gaps.setdefault(i, now)
+        self._gaps = dict(sorted(gaps.items())[-_MAX_GAPS:])
+
+    def saved(self, decision_ids: Sequence[int]) -> None:
+        """Note decisions this process stored (their events are in its memory already)."""
+        with self._qualify_lock:
+            cursor = self._cursor or 0
+            self._own.update(i for i in decision_ids if i > cursor)
+            for i in decision_ids:
+                self._gaps.pop(i, None)
+
     def dispose(self) -> None:
         """Close the database connections of this context."""
         if self._job_engine is not None and self._job_engine is not self._engine:
@@ -120,6 +202,8 @@ def qualify_stored_event(ctx: JobContext, event_id: int) -> Outcome:
     with read_only(engine).connect() as conn:
         stored = repo.load_job(conn, event_id=event_id, pipeline_version=version,
                                workspace_version=pipeline.workspace.version)
+        if stored is not None and not stored.decided:
+            ctx.catch_up(conn)
     if stored is None:
         log.warning("job for a missing event", extra={"event_id": event_id})
         return "missing"
@@ -141,6 +225,7 @@ def qualify_stored_event(ctx: JobContext, event_id: int) -> Outcome:
                                    decision=decision, workspace=pipeline.workspace)
     if saved is None:
         return "already_decided"
+    ctx.saved([saved.id])
     _hand_over_actions(ctx, planned)
     log.info("event decided", extra={"event_id": event_id, "action": decision.action, "owner": decision.owner})
     return "decided"
@@ -159,10 +244,13 @@ def qualify_stored_events(ctx: JobContext, event_ids: Sequence[int]) -> tuple[di
     with read_only(engine).connect() as conn:
         stored = repo.load_jobs(conn, event_ids=event_ids, pipeline_version=version,
                                 workspace_version=pipeline.workspace.version)
+        if any(not row.decided for row in stored.values()):
+            ctx.catch_up(conn)
     outcomes: dict[int, Outcome] = {}
     failed: list[int] = []
     decided: list[tuple[int, Decision, str | None, str | None]] = []
     planned: list[int] = []
+    saved_ids: list[int] = []
     for event_id in event_ids:
         row = stored.get(event_id)
         if row is None:
@@ -190,9 +278,11 @@ def qualify_stored_events(ctx: JobContext, event_ids: Sequence[int]) -> tuple[di
             saved = repo.save_decision(conn, event_id=event_id, decision=decision, pipeline_version=version,
                                        sender_email=email, sender_name=name, count_attempt=True)
             if saved is not None:
+                saved_ids.append(saved.id)
                 planned.extend(plan_actions(conn, decision_id=saved.id, lead_id=saved.lead_id, event_id=event_id,
                                             decision=decision, workspace=pipeline.workspace))
             outcomes[event_id] = "decided" if saved is not None else "already_decided"
+    ctx.saved(saved_ids)
     _hand_over_actions(ctx, planned)
     return outcomes, failed
 

@@ -3,7 +3,8 @@
 A resubmitted form, the same ask by email after a form, a LinkedIn message repeating an email: the
 same person (by email, or by name where a channel has no email) asking for the same thing within the
 workspace's window. Two different asks from one person (two support tickets about different
-problems) are not duplicates. The step keeps its own memory of the stream; the service stores it.
+problems) are not duplicates. The step keeps its own memory of the stream; in the service each consumer
+also `remember`s the events other processes decided (see `leadrelay.jobs.tasks`).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from datetime import UTC, datetime, timedelta
 
 from rapidfuzz import fuzz
 
-from leadrelay.pipeline.records import DedupedLead, Evidence, RoutedLead, advance
+from leadrelay.pipeline.records import DedupedLead, Evidence, Fields, Message, RoutedLead, advance
 from leadrelay.text import fold as _fold
 
 __all__ = ["DedupeStep", "SeenRequest"]
@@ -47,10 +48,9 @@ class _Ask:
     holds references to strings the lead already has, not copies.
     """
 
-    def __init__(self, lead: RoutedLead) -> None:
-        message = lead.message
+    def __init__(self, message: Message, use_case: str | None) -> None:
         event = message.event
-        self._ask_parts = (message.subject, message.text, lead.fields.use_case or "")
+        self._ask_parts = (message.subject, message.text, use_case or "")
         self._payload_parts = (event.subject or "", event.body or message.text, event.fields)
 
     @functools.cached_property
@@ -65,9 +65,9 @@ class _Ask:
         return _fold(f"{subject} {body} {form}")[:2000]
 
 
-def _person_key(lead: RoutedLead) -> tuple[str | None, str | None]:
-    email = (lead.message.sender_email or "").lower() or None
-    folded = _fold(lead.message.sender_name or "").strip()
+def _person_key(message: Message) -> tuple[str | None, str | None]:
+    email = (message.sender_email or "").lower() or None
+    folded = _fold(message.sender_name or "").strip()
     return email, " ".join(folded.replace(".", " ").split()) or None
 
 
@@ -111,10 +111,11 @@ class DedupeStep:
         Returns:
             The lead with `duplicate_of` set to the first event of the request it repeats (or None).
         """
-        email, name = _person_key(lead)
-        ask = _Ask(lead)
+        message = lead.message
+        email, name = _person_key(message)
+        ask = _Ask(message, lead.fields.use_case)
         company = _fold(lead.fields.company or "") or None
-        received = lead.message.event.received_at
+        received = message.event.received_at
         original = self._find(email, name, company, lead.classification.type, received, ask)
         evidence = lead.evidence
         if original is not None:
@@ -122,16 +123,35 @@ class DedupeStep:
                 kind="history", step=self.name, source=f"event:{original.event_id}",
                 detail=f"the same request as event {original.root_id} from the same person",
             ))
-        seen = SeenRequest(
-            event_id=lead.message.event.id, root_id=original.root_id if original else lead.message.event.id,
+        self._keep(SeenRequest(
+            event_id=message.event.id, root_id=original.root_id if original else message.event.id,
             email=email, name=name, company=company, type=lead.classification.type,
             received_at=received, ask=ask,
-        )
-        if email:
-            self._remember(self._by_email, email, seen)
-        if name and len(name.split()) >= 2:
-            self._remember(self._by_name, name, seen)
+        ))
         return advance(lead, DedupedLead, duplicate_of=original.root_id if original else None, evidence=evidence)
+
+    def remember(self, message: Message, *, type: str, fields: Fields, duplicate_of: str | None) -> None:
+        """Remember an event decided elsewhere, as `run` would have after deciding it.
+
+        Args:
+            message: the event parsed (what the sender asked, in their words).
+            type: the decision's inbound type.
+            fields: the decision's fields (company, use case).
+            duplicate_of: the decision's `duplicate_of`: the first event of the request it repeats.
+        """
+        event = message.event
+        email, name = _person_key(message)
+        self._keep(SeenRequest(
+            event_id=event.id, root_id=duplicate_of or event.id, email=email, name=name,
+            company=_fold(fields.company or "") or None, type=type, received_at=event.received_at,
+            ask=_Ask(message, fields.use_case),
+        ))
+
+    def _keep(self, seen: SeenRequest) -> None:
+        if seen.email:
+            self._remember(self._by_email, seen.email, seen)
+        if seen.name and len(seen.name.split()) >= 2:
+            self._remember(self._by_name, seen.name, seen)
 
     def _remember(self, index: dict[str, deque[SeenRequest]], key: str, seen: SeenRequest) -> None:
         entries = index.get(key)

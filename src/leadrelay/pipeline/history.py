@@ -4,8 +4,9 @@ The enrich step only reads the history; whoever runs the pipeline records each e
 decision is made (``history.record(event_id=..., email=..., account_id=..., received_at=...)``),
 so an event never finds itself, and events are seen in arrival order.
 
-`History` keeps everything in memory; a service that runs for long stores the same entries in its
-database behind the `EventHistory` protocol.
+`History` keeps everything in memory. In the service each consumer process has its own, and before
+each batch records there the events other processes decided since its last look (see
+`leadrelay.jobs.tasks`), so entries are in the order this process learnt of them.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ class HistoryEntry:
 
 @runtime_checkable
 class EventHistory(Protocol):
-    """Where earlier events are kept: in memory here, a database table in the service."""
+    """Where earlier events are kept (`History` keeps them in memory)."""
 
     def record(self, *, event_id: str, email: str | None, account_id: str | None,
                received_at: datetime | None, name: str | None = None, fields: Fields | None = None) -> None:
@@ -72,6 +73,10 @@ class History:
 
     def __len__(self) -> int:
         return len(self._seen)
+
+    def __contains__(self, event_id: object) -> bool:
+        """Whether the event with this id is recorded already."""
+        return event_id in self._seen
 
     def _append(self, index: dict[str, deque[HistoryEntry]], key: str, entry: HistoryEntry) -> None:
         entries = index.get(key)

@@ -31,7 +31,9 @@ from leadrelay.pipeline.score import ScoreStep
 from leadrelay.pipeline.website import WebsiteEnricher
 from leadrelay.workspace import Workspace
 
-__all__ = ["Pipeline", "StepTimings", "decision_for_failure"]
+__all__ = ["FAILURE_MODEL", "Pipeline", "StepTimings", "decision_for_failure", "is_failure"]
+
+FAILURE_MODEL = "none"  # the `model` of a decision made because a step failed
 
 log = logging.getLogger(__name__)
 
@@ -80,9 +82,14 @@ def decision_for_failure(event: Event, step: str, error: BaseException, workspac
     return Decision(
         id=event.id, type="unknown", urgency="normal", fit=None, action="review",
         owner=workspace.config.review.owner, confidence=0.5,
-        fields=Fields(source=event.channel), reasons=(reason,), model="none",
+        fields=Fields(source=event.channel), reasons=(reason,), model=FAILURE_MODEL,
         workspace_version=workspace.version, parse_error=f"{step}: {error}",
     )
+
+
+def is_failure(*, model: str, parse_error: str | None) -> bool:
+    """Whether a (stored) decision is one `decision_for_failure` made: the stream's memory has no such event."""
+    return model == FAILURE_MODEL and parse_error is not None
 
 
 class Pipeline:
@@ -160,6 +167,21 @@ class Pipeline:
                             account_id=decision.account_id, received_at=event.received_at,
                             name=lead.message.sender_name, fields=decision.fields)
         return decision
+
+    def remember(self, event: Event, *, type: str, account_id: str | None, fields: Fields,
+                 duplicate_of: str | None) -> None:
+        """Record in the stream's memory an event another process decided, as `qualify` records its own.
+
+        Only the parse step runs (dedupe compares what the sender wrote); the rest comes from the stored
+        decision: its type, account, fields and `duplicate_of`. An event already in the memory is skipped.
+        """
+        if event.id in self.history:
+            return
+        self.warm_up()
+        message = self.parse.run(event)
+        self.dedupe.remember(message, type=type, fields=fields, duplicate_of=duplicate_of)
+        self.history.record(event_id=event.id, email=message.sender_email, account_id=account_id,
+                            received_at=event.received_at, name=message.sender_name, fields=fields)
 
     def qualify_all(self, events: Iterable[Event]) -> Iterator[Decision]:
         """Qualify a stream of events in order."""

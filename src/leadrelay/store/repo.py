@@ -60,12 +60,15 @@ __all__ = [
     "MalformedPayload",
     "Page",
     "PreparedIntake",
+    "StoredDecision",
     "StoredEvent",
     "authenticate",
     "claim_stalled_jobs",
     "content_key",
     "create_token",
     "decision_for_event",
+    "decision_ids_after",
+    "decisions_since",
     "event_decisions",
     "event_from_payload",
     "event_from_row",
@@ -89,6 +92,7 @@ __all__ = [
     "sender_of",
     "store_intake",
     "store_intakes",
+    "stored_decisions",
     "validate_payload",
 ]
 
@@ -797,3 +801,77 @@ def list_decisions(db: Session, *, type: str | None = None, action: str | None =
         conditions.append(DecisionRow.event_id.in_(select(EventRow.id).where(EventRow.source == source)))
     return _page(db, select(DecisionRow).where(and_(True, *conditions)), DecisionRow.id, cursor=cursor,
                  limit=limit)
+
+
+# --- the stream's memory, shared between consumers --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StoredDecision:
+    """What a consumer needs to replay a decision into its pipeline's memory (no reasons, no actions)."""
+
+    decision_id: int
+    payload: str  # the event's body as received
+    type: str
+    account_id: str | None
+    duplicate_of: str | None
+    fields: dict[str, Any]
+    model: str
+    parse_error: str | None
+
+
+# Built once: the catch-up runs before every job, and most of the time finds nothing new.
+_NEWEST_DECISION_IDS = (select(_DECISIONS.c.id).where(_DECISIONS.c.id > bindparam("b_after_id"))
+                        .order_by(_DECISIONS.c.id.desc()).limit(bindparam("b_limit")))
+_NEWEST_DECISION_IDS_AND = (select(_DECISIONS.c.id).where(
+    (_DECISIONS.c.id > bindparam("b_after_id")) | _DECISIONS.c.id.in_(bindparam("b_also_ids", expanding=True)))
+    .order_by(_DECISIONS.c.id.desc()).limit(bindparam("b_limit")))
+_STORED_DECISIONS = select(
+    _DECISIONS.c.id, _EVENTS.c.payload, _DECISIONS.c.type, _DECISIONS.c.account_id, _DECISIONS.c.duplicate_of,
+    _DECISIONS.c.fields, _DECISIONS.c.model, _DECISIONS.c.parse_error, _EVENTS.c.received_at,
+    _EVENTS.c.id.label("event_id"),
+).select_from(_DECISIONS.join(_EVENTS, _EVENTS.c.id == _DECISIONS.c.event_id)).where(
+    _DECISIONS.c.pipeline_version == bindparam("b_pipeline_version"),
+    _DECISIONS.c.workspace_version == bindparam("b_workspace_version"))
+_STORED_DECISIONS_BY_ID = _STORED_DECISIONS.where(_DECISIONS.c.id.in_(bindparam("b_decision_ids", expanding=True)))
+
+
+def decision_ids_after(conn: Connection, *, after_id: int, limit: int, also_ids: Sequence[int] = ()) -> list[int]:
+    """Ids of the decisions (of any version) stored after decision `after_id`, and those of `also_ids` that
+    are stored; at most `limit`, the highest, in ascending order."""
+    params: dict[str, Any] = {"b_after_id": after_id, "b_limit": limit}
+    if also_ids:
+        params["b_also_ids"] = list(also_ids)
+    rows = conn.execute(_NEWEST_DECISION_IDS_AND if also_ids else _NEWEST_DECISION_IDS, params).all()
+    return [row[0] for row in reversed(rows)]
+
+
+def decisions_since(conn: Connection, *, after_id: int, pipeline_version: str, workspace_version: str,
+                    limit: int, received_since: datetime | None = None) -> list[StoredDecision]:
+    """This version's decisions stored after decision `after_id`; with `received_since`, only those of
+    events received then or later.
+
+    At most `limit`, the newest when there are more, in the events' arrival order (received_at, then id).
+    """
+    query = _STORED_DECISIONS.where(_DECISIONS.c.id > bindparam("b_after_id"))
+    if received_since is not None:
+        query = query.where(_EVENTS.c.received_at >= received_since)
+    return _stored_decisions(conn, query.order_by(_DECISIONS.c.id.desc()).limit(limit), {
+        "b_after_id": after_id, "b_pipeline_version": pipeline_version, "b_workspace_version": workspace_version})
+
+
+def stored_decisions(conn: Connection, *, decision_ids: Sequence[int], pipeline_version: str,
+                     workspace_version: str) -> list[StoredDecision]:
+    """Those of `decision_ids` that this version made, in the events' arrival order (received_at, then id)."""
+    if not decision_ids:
+        return []
+    return _stored_decisions(conn, _STORED_DECISIONS_BY_ID, {
+        "b_decision_ids": list(decision_ids), "b_pipeline_version": pipeline_version,
+        "b_workspace_version": workspace_version})
+
+
+def _stored_decisions(conn: Connection, query: Select[Any], params: dict[str, Any]) -> list[StoredDecision]:
+    rows = sorted(conn.execute(query, params).all(), key=lambda row: (row.received_at, row.event_id))
+    return [StoredDecision(decision_id=row.id, payload=row.payload, type=row.type, account_id=row.account_id,
+                           duplicate_of=row.duplicate_of, fields=row.fields, model=row.model,
+                           parse_error=row.parse_error) for row in rows]
