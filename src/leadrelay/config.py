@@ -46,6 +46,10 @@ class Settings(BaseSettings):
     # (it runs whenever a CPU would otherwise be idle; nice 19 elsewhere), "low": nice 10, "normal".
     # `leadrelay worker` always keeps its normal priority.
     consumer_priority: Literal["idle", "low", "normal"] = "idle"
+    # Before a qualification job serve's own consumer waits while this many event requests are in flight
+    # (0: never), at most `consumer_yield_max_s` a job (leadrelay.jobs.pressure).
+    consumer_yield_at: int = Field(default=4, ge=0)
+    consumer_yield_max_s: float = Field(default=0.25, ge=0, le=5)
 
     # Intake limits.
     require_auth: bool = True

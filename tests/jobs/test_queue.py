@@ -5,6 +5,8 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
+import pytest
+
 from leadrelay.config import Settings
 from leadrelay.jobs.queue import QUALIFY_BATCH_TASK, HandOverBatcher, JobQueue
 from leadrelay.jobs.tasks import JobContext
@@ -101,3 +103,51 @@ def test_decisions_have_priority_only_where_the_queue_can_order_by_it(tmp_path: 
     assert decision_priority(MemoryHuey("t")) == 10
     # RedisHuey refuses any priority when a task is enqueued: none is asked of it.
     assert decision_priority(RedisHuey("t", url="redis://127.0.0.1:6379/15")) is None
+
+
+class RecordingPressure:
+    """Stands in for serve's `IntakePressure`: records when the consumer yields."""
+
+    def __init__(self, calls: list[str]) -> None:
+        self.calls = calls
+
+    def yield_to_intake(self) -> float:
+        self.calls.append("yield")
+        return 0.0
+
+
+def test_serves_consumer_yields_to_the_intake_before_each_qualification_and_action_job(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import leadrelay.actions.jobs as action_jobs
+    import leadrelay.jobs.queue as queue_module
+
+    calls: list[str] = []
+    monkeypatch.setattr(queue_module, "qualify_stored_events",
+                        lambda ctx, ids: (calls.append(f"qualify {ids}"), ({}, []))[1])
+    monkeypatch.setattr(queue_module, "qualify_stored_event", lambda ctx, event_id: calls.append(f"one {event_id}"))
+    monkeypatch.setattr(action_jobs, "close_without_calls", lambda ctx, ids: calls.append(f"actions {ids}") or set())
+    monkeypatch.setattr(action_jobs, "run_action", lambda ctx, action_id: "done")
+    settings = Settings(data_dir=tmp_path)
+    huey = RecordingHuey()
+    queue = JobQueue(settings, huey=huey, context=JobContext(settings),
+                     intake_pressure=RecordingPressure(calls))  # type: ignore[arg-type]
+    queue.enqueue_qualify_many([1, 2])
+    queue.enqueue_qualify(3)
+    queue.outbox.enqueue_many([7, 8])
+    for _ in range(huey.pending_count()):
+        huey.execute(huey.dequeue())
+    assert calls == ["yield", "qualify [1, 2]", "yield", "one 3", "yield", "actions [7, 8]"]
+
+
+def test_a_worker_without_intake_pressure_never_yields(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import leadrelay.jobs.queue as queue_module
+
+    calls: list[str] = []
+    monkeypatch.setattr(queue_module, "qualify_stored_events",
+                        lambda ctx, ids: (calls.append(f"qualify {ids}"), ({}, []))[1])
+    settings = Settings(data_dir=tmp_path)
+    huey = RecordingHuey()
+    queue = JobQueue(settings, huey=huey, context=JobContext(settings))
+    queue.enqueue_qualify_many([1, 2])
+    huey.execute(huey.dequeue())
+    assert calls == ["qualify [1, 2]"]

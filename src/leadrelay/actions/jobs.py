@@ -35,7 +35,8 @@ class OutboxTasks:
     """The outbox tasks on one Huey instance; the action context is built on first use."""
 
     def __init__(self, huey: Huey, settings: Settings, engine: Callable[[], Engine], *,
-                 context: ActionContext | None = None) -> None:
+                 context: ActionContext | None = None, before_run: Callable[[], object] | None = None) -> None:
+        """`before_run` runs before each action task (serve's consumer: yield to a busy intake)."""
         self._settings = settings
         self._engine = engine
         self._context = context
@@ -43,10 +44,14 @@ class OutboxTasks:
 
         @huey.task(context=False, name=RUN_ACTION_TASK)  # type: ignore[untyped-decorator]
         def run_action_task(action_id: int) -> str:
+            if before_run is not None:
+                before_run()
             return run_action(self.context, action_id)
 
         @huey.task(context=False, name=RUN_ACTIONS_TASK)  # type: ignore[untyped-decorator]
         def run_actions_task(action_ids: list[int]) -> int:
+            if before_run is not None:
+                before_run()
             # Those needing no outside call together, in one transaction; then the others one by one.
             closed = close_without_calls(self.context, action_ids)
             done = len(closed)

@@ -24,6 +24,7 @@ from leadrelay.api.deps import (
 )
 from leadrelay.api.deps import _bearer as bearer_scheme  # the same scheme object, so OpenAPI is unchanged
 from leadrelay.api.errors import ApiError, ErrorBody
+from leadrelay.jobs.pressure import IntakePressure
 from leadrelay.jobs.queue import HandOverBatcher
 from leadrelay.pipeline.records import ACTIONS, CHANNELS, TYPES, Event
 from leadrelay.store import repo
@@ -300,6 +301,14 @@ def _idempotency_key(request: Request) -> str | None:
 )
 async def post_event(request: Request) -> Response:
     """Store an event durably before answering 202; a retry answers 200 with the same event id."""
+    pressure: IntakePressure | None = getattr(request.app.state, "intake_pressure", None)
+    if pressure is None:
+        return await _post_event(request)
+    with pressure.request():  # serve's consumer yields while several are in flight (jobs/pressure.py)
+        return await _post_event(request)
+
+
+async def _post_event(request: Request) -> Response:
     # The token and the Idempotency-Key header are read here rather than through FastAPI's dependency
     # injection, which cost about a tenth of the intake's CPU; the published schema is the same, and
     # the order too (401/429 before a 422 for the header).

@@ -19,6 +19,7 @@ from huey.storage import SqliteStorage
 from leadrelay.actions.jobs import OutboxTasks
 from leadrelay.config import Settings
 from leadrelay.errors import ConfigError
+from leadrelay.jobs.pressure import IntakePressure
 from leadrelay.jobs.tasks import (
     JobContext,
     qualify_stored_event,
@@ -84,12 +85,15 @@ class _WalNormalStorage(SqliteStorage):  # type: ignore[misc]
 class JobQueue:
     """The qualification queue: enqueue events by id; consumers run `qualify_event` on them."""
 
-    def __init__(self, settings: Settings, *, huey: Huey | None = None, context: JobContext | None = None) -> None:
+    def __init__(self, settings: Settings, *, huey: Huey | None = None, context: JobContext | None = None,
+                 intake_pressure: IntakePressure | None = None) -> None:
         self.settings = settings
         self.huey = huey if huey is not None else make_huey(settings)
         self.context = context if context is not None else JobContext(settings)
         ctx = self.context
         retries = settings.job_retries
+        # serve's own consumer: each qualification job first yields to a busy intake (bounded).
+        yield_to_intake = intake_pressure.yield_to_intake if intake_pressure is not None else (lambda: 0.0)
 
         # Decisions before actions: where the queue honours priorities (SQLite, memory, PriorityRedisHuey),
         # a consumer with both waiting stores decisions first; the actions follow in order.
@@ -99,6 +103,7 @@ class JobQueue:
 
         @self.huey.task(**task_options)  # type: ignore[untyped-decorator]
         def qualify_event(event_id: int, task: Task | None = None) -> str:
+            yield_to_intake()
             try:
                 return qualify_stored_event(ctx, event_id)
             except Exception as exc:
@@ -115,6 +120,7 @@ class JobQueue:
         @self.huey.task(context=False, name=QUALIFY_BATCH_TASK,  # type: ignore[untyped-decorator]
                         priority=decision_priority(self.huey))
         def qualify_events(event_ids: list[int]) -> int:
+            yield_to_intake()
             try:
                 _, failed = qualify_stored_events(ctx, event_ids)
             except Exception:  # the batch's read or write failed: nothing of it was stored
@@ -133,7 +139,7 @@ class JobQueue:
         self._qualify_task: Any = qualify_event
         self._qualify_batch_task: Any = qualify_events
         # The outbox (issue 4): a task per action, and a periodic sweep of due actions and timers.
-        self.outbox = OutboxTasks(self.huey, settings, lambda: ctx.engine)
+        self.outbox = OutboxTasks(self.huey, settings, lambda: ctx.engine, before_run=yield_to_intake)
         ctx.after_actions = self.outbox.enqueue_many
 
     def enqueue_qualify(self, event_id: int) -> None:

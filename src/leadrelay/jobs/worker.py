@@ -19,6 +19,7 @@ from types import FrameType
 from huey.consumer import Consumer
 
 from leadrelay.config import Settings
+from leadrelay.jobs.pressure import IntakePressure
 from leadrelay.jobs.queue import JobQueue
 
 __all__ = ["EmbeddedConsumer", "Sweeper", "run_serve", "run_worker", "start_consumer_process",
@@ -86,8 +87,12 @@ class EmbeddedConsumer:
         self._consumer.stop(graceful=True)
 
 
-def run_worker(settings: Settings, *, parent_pid: int | None = None) -> None:
-    """Consume jobs until SIGINT or SIGTERM (or, with `parent_pid`, until that process is gone)."""
+def run_worker(settings: Settings, *, parent_pid: int | None = None,
+               intake_pressure: IntakePressure | None = None) -> None:
+    """Consume jobs until SIGINT or SIGTERM (or, with `parent_pid`, until that process is gone).
+
+    With `intake_pressure` (serve's own consumer), qualification jobs first yield to a busy intake.
+    """
     stop = threading.Event()
 
     def _on_signal(signum: int, _frame: FrameType | None) -> None:
@@ -96,7 +101,7 @@ def run_worker(settings: Settings, *, parent_pid: int | None = None) -> None:
 
     signal.signal(signal.SIGINT, _on_signal)
     signal.signal(signal.SIGTERM, _on_signal)
-    consumer = EmbeddedConsumer(JobQueue(settings), threads=settings.worker_threads,
+    consumer = EmbeddedConsumer(JobQueue(settings, intake_pressure=intake_pressure), threads=settings.worker_threads,
                                 sweep_interval_s=settings.sweep_interval_s)
     consumer.start()
     log.info("worker started", extra={"queue": settings.queue})
@@ -111,10 +116,11 @@ def run_worker(settings: Settings, *, parent_pid: int | None = None) -> None:
     consumer.stop()
 
 
-def _consumer_process(settings: Settings, parent_pid: int, log_level: str) -> None:
+def _consumer_process(settings: Settings, parent_pid: int, log_level: str,
+                      intake_pressure: IntakePressure | None) -> None:
     logging.basicConfig(level=log_level, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
     lower_cpu_priority(settings.consumer_priority)
-    run_worker(settings, parent_pid=parent_pid)
+    run_worker(settings, parent_pid=parent_pid, intake_pressure=intake_pressure)
 
 
 def lower_cpu_priority(priority: str) -> None:
@@ -132,17 +138,19 @@ def lower_cpu_priority(priority: str) -> None:
         os.nice(10)
 
 
-def start_consumer_process(settings: Settings) -> multiprocessing.process.BaseProcess:
+def start_consumer_process(settings: Settings, intake_pressure: IntakePressure | None = None,
+                           ) -> multiprocessing.process.BaseProcess:
     """`serve`'s consumer, in a child process of its own.
 
     A thread would share the API's GIL: the pipeline (~2 ms of CPU an event) and the intake would take
     turns on one core, which capped intake and let decisions fall behind at 200 events/s. A child
     process uses another core; it builds its pipeline once, and stops with `serve` (also on kill -9).
-    It runs at a lower CPU priority (`consumer_priority`), so a burst of intake is answered first.
+    It runs at a lower CPU priority (`consumer_priority`) and, given the API's `intake_pressure`, its
+    qualification jobs yield to a busy intake for a bounded time: a burst of intake is answered first.
     """
     context = multiprocessing.get_context("spawn")  # no inherited threads, locks or connections
     level = logging.getLevelName(logging.getLogger().getEffectiveLevel())
-    process = context.Process(target=_consumer_process, args=(settings, os.getpid(), level),
+    process = context.Process(target=_consumer_process, args=(settings, os.getpid(), level, intake_pressure),
                               name="leadrelay-consumer")
     process.start()
     return process
@@ -183,7 +191,12 @@ def run_serve(settings: Settings) -> None:
 
     app = create_app(settings)
     _announce(settings)
-    consumer = start_consumer_process(settings) if settings.consume_in_serve else None
+    consumer = None
+    if settings.consume_in_serve:
+        pressure = (IntakePressure(busy_at=settings.consumer_yield_at, max_wait_s=settings.consumer_yield_max_s)
+                    if settings.consumer_yield_at else None)
+        app.state.intake_pressure = pressure
+        consumer = start_consumer_process(settings, pressure)
     server = uvicorn.Server(uvicorn.Config(app, host=settings.host, port=settings.port, log_level="warning",
                                            access_log=False))
     # The app, its routes, schemas and templates live as long as the process: keep them out of the
