@@ -41,13 +41,13 @@ class Settings(BaseSettings):
     port: int = Field(default=8000, ge=0, le=65535)
     consume_in_serve: bool = True  # `leadrelay serve` also runs a consumer unless dedicated workers do
     worker_threads: int = Field(default=1, ge=1, le=64)
-    # The CPU priority of serve's own consumer process: answering senders comes first, and under a burst
-    # the consumer works through the backlog on the CPU the intake leaves. "idle": Linux's SCHED_IDLE
-    # (it runs whenever a CPU would otherwise be idle; nice 19 elsewhere), "low": nice 10, "normal".
-    # `leadrelay worker` always keeps its normal priority.
-    consumer_priority: Literal["idle", "low", "normal"] = "idle"
-    # Before a qualification job serve's own consumer waits while this many event requests are in flight
-    # (0: never), at most `consumer_yield_max_s` a job (leadrelay.jobs.pressure).
+    # The CPU priority of serve's own consumer process, so answering senders comes first (it also yields
+    # to a busy intake, below): "low" nice 10; "idle" Linux's SCHED_IDLE, which runs only when a CPU would
+    # otherwise be idle (nice 19 elsewhere) and so may starve on a machine other programs keep busy;
+    # "normal". `leadrelay worker` always keeps its normal priority.
+    consumer_priority: Literal["idle", "low", "normal"] = "low"
+    # Before each job serve's own consumer waits while this many event requests are in flight (0: never),
+    # at most `consumer_yield_max_s` a job (leadrelay.jobs.pressure).
     consumer_yield_at: int = Field(default=4, ge=0)
     consumer_yield_max_s: float = Field(default=0.25, ge=0, le=5)
 
