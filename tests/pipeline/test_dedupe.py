@@ -2,6 +2,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
+from leadrelay.pipeline import dedupe
 from leadrelay.pipeline.dedupe import DedupeStep
 from tests.factories import RECEIVED, routed
 
@@ -84,3 +87,17 @@ def test_at_most_fifty_requests_are_kept_per_sender() -> None:
                         event_id=f"e{i}", received_at=RECEIVED + timedelta(minutes=i)))
     kept = [seen.event_id for entries in step._by_email.values() for seen in entries]
     assert len(kept) == 50 and kept[0] == "e10"
+
+
+def test_requests_of_many_senders_are_kept_up_to_a_bound(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(dedupe, "_MAX_REMEMBERED", 5)
+    step = DedupeStep(window_hours=24 * 365)
+    for i in range(8):  # eight people, each asking once: without the bound all eight stay forever
+        step.run(routed(ASK, event_id=f"e{i}", sender=f"p{i}@acme.example", name=f"Person Number{i}",
+                        received_at=RECEIVED + timedelta(minutes=i)))
+    kept = sorted(seen.event_id for entries in step._by_email.values() for seen in entries)
+    assert kept == ["e3", "e4", "e5", "e6", "e7"] and len(step._by_email) == 5 and len(step._by_name) == 5
+    # The newest are still found.
+    again = step.run(routed(ASK, event_id="e8", sender="p7@acme.example", name="Person Number7",
+                            received_at=RECEIVED + timedelta(minutes=9)))
+    assert again.duplicate_of == "e7"

@@ -68,3 +68,32 @@ def test_bad_arguments() -> None:
 
 def test_history_satisfies_the_protocol() -> None:
     assert isinstance(History(), EventHistory)
+
+
+def test_the_oldest_events_are_forgotten_beyond_max_events() -> None:
+    history = History(max_events=3)
+    for i, (email, account) in enumerate([("a@x.example", "ACC-1"), ("b@y.example", None),
+                                          ("a@x.example", "ACC-1"), ("c@z.example", "ACC-2")]):
+        history.record(event_id=f"e{i}", email=email, account_id=account, received_at=None,
+                       name="Ann Lee" if i == 0 else None)
+    assert len(history) == 3 and "e0" not in history and "e3" in history
+    assert history.lookup(email="a@x.example", account_id="ACC-1") == ("e2",)
+    assert history.person(email=None, name="Ann Lee") is None  # the name's only event is gone
+    history.record(event_id="e0", email="a@x.example", account_id=None, received_at=None)  # known again
+    assert history.lookup(email="a@x.example", account_id=None) == ("e2", "e0")
+    assert [e.seq for e in history.entries(email="a@x.example", account_id=None)] == [2, 4]
+
+
+def test_forgetting_keeps_memory_bounded_over_a_long_stream() -> None:
+    history = History(max_events=100)
+    for i in range(5_000):
+        history.record(event_id=f"e{i}", email=f"p{i % 700}@x.example", account_id=f"ACC-{i % 90}",
+                       received_at=None, name=f"Person Number{i % 300}")
+    assert len(history) == 100
+    assert len(history._by_email) <= 100 and len(history._by_account) <= 90 and len(history._by_name) <= 100
+    assert sum(len(d) for d in history._by_email.values()) == 100
+
+
+def test_max_events_must_be_positive() -> None:
+    with pytest.raises(ValueError, match="at least 1"):
+        History(max_events=0)

@@ -39,6 +39,7 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 # Earlier requests kept per address or name: a long-running worker must not grow without bound, and a
 # sender with more open requests than this in one window is a bot, not a person.
 _MAX_PER_KEY = 50
+_MAX_REMEMBERED = 50_000  # requests kept in all; the oldest go first (a service runs for months)
 
 
 class _Ask:
@@ -94,6 +95,7 @@ class DedupeStep:
         self._window = timedelta(hours=window_hours)
         self._by_email: dict[str, deque[SeenRequest]] = {}
         self._by_name: dict[str, deque[SeenRequest]] = {}
+        self._order: deque[SeenRequest] = deque()  # every kept request, oldest first
 
     def warm_up(self) -> None:
         """Nothing to load."""
@@ -102,6 +104,7 @@ class DedupeStep:
         """Forget the stream (a new batch)."""
         self._by_email.clear()
         self._by_name.clear()
+        self._order.clear()
 
     def run(self, lead: RoutedLead) -> DedupedLead:
         """Find what `lead` repeats, and remember `lead` for the events after it.
@@ -152,6 +155,18 @@ class DedupeStep:
             self._remember(self._by_email, seen.email, seen)
         if seen.name and len(seen.name.split()) >= 2:
             self._remember(self._by_name, seen.name, seen)
+        self._order.append(seen)
+        if len(self._order) > _MAX_REMEMBERED:
+            self._forget(self._order.popleft())
+
+    def _forget(self, oldest: SeenRequest) -> None:
+        # The oldest request of all is the oldest of each of its lists, if they still hold it.
+        for index, key in ((self._by_email, oldest.email), (self._by_name, oldest.name)):
+            entries = index.get(key) if key else None
+            if entries and entries[0] is oldest:
+                entries.popleft()
+                if not entries:
+                    del index[key]  # type: ignore[arg-type]
 
     def _remember(self, index: dict[str, deque[SeenRequest]], key: str, seen: SeenRequest) -> None:
         entries = index.get(key)

@@ -55,21 +55,26 @@ class EventHistory(Protocol):
 
 
 class History:
-    """In-memory history of a stream, bounded per sender and per account.
+    """In-memory history of a stream, bounded per sender and per account, and in all.
 
     Args:
         max_per_key: how many recent events to keep for one email or one account; older ones are
             forgotten so a chatty customer cannot grow memory without bound.
+        max_events: how many events to keep in all; the oldest are forgotten first, so a service that
+            runs for months holds a bounded memory (the database keeps everything).
     """
 
-    def __init__(self, *, max_per_key: int = 200) -> None:
-        if max_per_key < 1:
-            raise ValueError("max_per_key must be at least 1")
+    def __init__(self, *, max_per_key: int = 200, max_events: int = 50_000) -> None:
+        if max_per_key < 1 or max_events < 1:
+            raise ValueError("max_per_key and max_events must be at least 1")
         self._max = max_per_key
+        self._max_events = max_events
         self._by_email: dict[str, deque[HistoryEntry]] = {}
         self._by_account: dict[str, deque[HistoryEntry]] = {}
         self._by_name: dict[str, HistoryEntry] = {}
         self._seen: set[str] = set()
+        self._order: deque[HistoryEntry] = deque()  # every kept entry, oldest first
+        self._recorded = 0  # entries recorded so far: the next entry's seq
 
     def __len__(self) -> int:
         return len(self._seen)
@@ -93,14 +98,30 @@ class History:
             return  # a retried event must not become its own predecessor
         key = normalize_email(email)
         name_key = person_name_key(name)
-        entry = HistoryEntry(event_id, key, account_id or None, received_at, len(self._seen), name_key, fields)
+        entry = HistoryEntry(event_id, key, account_id or None, received_at, self._recorded, name_key, fields)
+        self._recorded += 1
         self._seen.add(event_id)
+        self._order.append(entry)
         if name_key:
             self._by_name[name_key] = entry
         if key:
             self._append(self._by_email, key, entry)
         if account_id:
             self._append(self._by_account, account_id, entry)
+        if len(self._order) > self._max_events:
+            self._forget(self._order.popleft())
+
+    def _forget(self, entry: HistoryEntry) -> None:
+        # The oldest entry of all is the oldest of each of its lists, if they still hold it.
+        self._seen.discard(entry.event_id)
+        if entry.name and self._by_name.get(entry.name) is entry:
+            del self._by_name[entry.name]
+        for index, key in ((self._by_email, entry.email), (self._by_account, entry.account_id)):
+            entries = index.get(key) if key else None
+            if entries and entries[0] is entry:
+                entries.popleft()
+                if not entries:
+                    del index[key]  # type: ignore[arg-type]
 
     def entries(self, *, email: str | None, account_id: str | None,
                 since: datetime | None = None) -> tuple[HistoryEntry, ...]:
