@@ -14,7 +14,15 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from leadrelay.errors import ConfigError
 from leadrelay.store import db as db_module
-from leadrelay.store.db import GroupCommitter, alembic_config, job_engine, make_engine, ping, upgrade
+from leadrelay.store.db import (
+    GroupCommitter,
+    alembic_config,
+    job_engine,
+    make_engine,
+    one_decision_writer_at_a_time,
+    ping,
+    upgrade,
+)
 from leadrelay.store.tables import Base
 
 TABLES = {"alembic_version", "api_tokens", "decisions", "events", "idempotency_keys", "jobs", "leads", "timeline",
@@ -227,4 +235,34 @@ def test_with_an_fsync_per_commit_the_commit_runs_on_its_own_thread(tmp_path: Pa
         connection.execute(text("CREATE TABLE items (name TEXT PRIMARY KEY)"))
     threads, committed = _commit_threads(engine)
     assert len(threads) == 1 and next(iter(threads)).startswith("leadrelay-commit") and len(committed) == 3
+    engine.dispose()
+
+
+@pytest.mark.postgres
+def test_decision_writers_take_turns_on_postgresql(engine: Engine) -> None:
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite has one writer at a time anyway")
+    order: list[str] = []
+
+    def second_writer() -> None:
+        with engine.begin() as connection:
+            one_decision_writer_at_a_time(connection)
+            order.append("second has the lock")
+
+    with engine.begin() as first:
+        one_decision_writer_at_a_time(first)
+        waiting = threading.Thread(target=second_writer)
+        waiting.start()
+        waiting.join(0.5)
+        assert waiting.is_alive() and order == []  # it waits for the first transaction to end
+        order.append("first commits")
+    waiting.join(10)
+    assert order == ["first commits", "second has the lock"]
+
+
+def test_the_decision_writers_lock_is_a_no_op_on_sqlite(tmp_path: Path) -> None:
+    engine = _committer_engine(tmp_path)
+    with engine.begin() as connection:
+        one_decision_writer_at_a_time(connection)
+        connection.execute(text("INSERT INTO items (name) VALUES ('a')"))
     engine.dispose()

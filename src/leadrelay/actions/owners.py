@@ -21,6 +21,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from leadrelay.actions.touches import assign
+from leadrelay.store.db import one_decision_writer_at_a_time
 from leadrelay.store.tables import LeadState, QueueState, utcnow
 from leadrelay.workspace import QueueConfig, Workspace
 
@@ -61,6 +62,7 @@ _ADVANCE_QUEUE = update(_QUEUE_STATE).where(_QUEUE_STATE.c.queue == bindparam("b
 
 
 def _locked_counters(conn: Connection, queue: str, now: datetime) -> dict[str, Any]:
+    one_decision_writer_at_a_time(conn)  # before any queue row: other callers (timers, people) take it too
     row = {"queue": queue, "position": 0, "state": {}, "updated_at": now}
     statement = _LOCK_QUEUE.get(conn.dialect.name)
     if statement is not None:

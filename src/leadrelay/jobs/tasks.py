@@ -33,6 +33,7 @@ from leadrelay.store.db import (
     job_engine,
     make_engine,
     make_session_factory,
+    one_decision_writer_at_a_time,
     read_only,
     relax_commit,
     session_scope,
@@ -217,6 +218,7 @@ def qualify_stored_event(ctx: JobContext, event_id: int) -> Outcome:
     email, name = repo.sender_of(event)
     with engine.begin() as conn:
         relax_commit(conn)
+        one_decision_writer_at_a_time(conn)
         saved = repo.save_decision(conn, event_id=event_id, decision=decision, pipeline_version=version,
                                    sender_email=email, sender_name=name, count_attempt=True)
         planned: list[int] = []
@@ -271,6 +273,7 @@ def qualify_stored_events(ctx: JobContext, event_ids: Sequence[int]) -> tuple[di
         decided.append((event_id, decision, *repo.sender_of(event)))
     with engine.begin() as conn:
         relax_commit(conn)
+        one_decision_writer_at_a_time(conn)
         for event_id, outcome in outcomes.items():
             if outcome == "already_decided":
                 repo.mark_job(conn, event_id=event_id, state="done")

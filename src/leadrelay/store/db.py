@@ -159,6 +159,24 @@ def job_engine(engine: Engine) -> Engine:
     return make_engine(engine.url.render_as_string(hide_password=False))
 
 
+# Any constant: the key of the transaction-level advisory lock that orders decision writers on PostgreSQL.
+_DECISION_WRITERS_LOCK = 0x1EAD_0001
+
+
+def one_decision_writer_at_a_time(conn: Connection) -> None:
+    """On PostgreSQL, wait until no other transaction writes decisions and their actions (no-op elsewhere).
+
+    A batch's decisions pick owners from round-robin rows and upsert lead states; two workers writing
+    batches at once locked those rows in different orders and deadlocked (PostgreSQL breaks a deadlock
+    after a second by failing one batch, which then runs event by event: two workers decided 3,000
+    events six times slower than one). Taken first in the transaction and held to its end, this lock
+    orders them. The pipeline runs before the transaction, so workers still run it side by side.
+    SQLite has one writer at a time anyway.
+    """
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _DECISION_WRITERS_LOCK})
+
+
 def relax_commit(conn: Connection) -> None:
     """Let this transaction's COMMIT return before PostgreSQL flushes its WAL (no-op elsewhere).
 
