@@ -17,6 +17,7 @@ from datetime import UTC, datetime, timedelta
 
 from rapidfuzz import fuzz
 
+from leadrelay.pipeline.history import forget_oldest
 from leadrelay.pipeline.records import DedupedLead, Evidence, Fields, Message, RoutedLead, advance
 from leadrelay.text import fold as _fold
 
@@ -157,16 +158,8 @@ class DedupeStep:
             self._remember(self._by_name, seen.name, seen)
         self._order.append(seen)
         if len(self._order) > _MAX_REMEMBERED:
-            self._forget(self._order.popleft())
-
-    def _forget(self, oldest: SeenRequest) -> None:
-        # The oldest request of all is the oldest of each of its lists, if they still hold it.
-        for index, key in ((self._by_email, oldest.email), (self._by_name, oldest.name)):
-            entries = index.get(key) if key else None
-            if entries and entries[0] is oldest:
-                entries.popleft()
-                if not entries:
-                    del index[key]  # type: ignore[arg-type]
+            oldest = self._order.popleft()
+            forget_oldest(oldest, (self._by_email, oldest.email), (self._by_name, oldest.name))
 
     def _remember(self, index: dict[str, deque[SeenRequest]], key: str, seen: SeenRequest) -> None:
         entries = index.get(key)

@@ -14,13 +14,13 @@ from __future__ import annotations
 from collections import deque
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Protocol, runtime_checkable
+from typing import Protocol, TypeVar, runtime_checkable
 
 from leadrelay.pipeline.crm import normalize_email
 from leadrelay.pipeline.records import Fields
 from leadrelay.text import fold
 
-__all__ = ["EventHistory", "History", "HistoryEntry"]
+__all__ = ["EventHistory", "History", "HistoryEntry", "forget_oldest"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,16 +112,10 @@ class History:
             self._forget(self._order.popleft())
 
     def _forget(self, entry: HistoryEntry) -> None:
-        # The oldest entry of all is the oldest of each of its lists, if they still hold it.
         self._seen.discard(entry.event_id)
         if entry.name and self._by_name.get(entry.name) is entry:
             del self._by_name[entry.name]
-        for index, key in ((self._by_email, entry.email), (self._by_account, entry.account_id)):
-            entries = index.get(key) if key else None
-            if entries and entries[0] is entry:
-                entries.popleft()
-                if not entries:
-                    del index[key]  # type: ignore[arg-type]
+        forget_oldest(entry, (self._by_email, entry.email), (self._by_account, entry.account_id))
 
     def entries(self, *, email: str | None, account_id: str | None,
                 since: datetime | None = None) -> tuple[HistoryEntry, ...]:
@@ -160,6 +154,20 @@ class History:
             return entries[-1] if entries else None
         name_key = person_name_key(name)
         return self._by_name.get(name_key) if name_key else None
+
+
+T = TypeVar("T")
+
+
+def forget_oldest(oldest: T, *lists: tuple[dict[str, deque[T]], str | None]) -> None:
+    """Drop `oldest`, the oldest entry of a whole memory, from each (index, key) list that still holds it
+    (then it is that list's first), and drop lists left empty."""
+    for index, key in lists:
+        entries = index.get(key) if key else None
+        if entries and entries[0] is oldest:
+            entries.popleft()
+            if not entries:
+                del index[key]  # type: ignore[arg-type]
 
 
 def person_name_key(name: str | None) -> str | None:
