@@ -59,7 +59,7 @@ class IntakePressure:
 
     def busy(self, now: float) -> bool:
         """Whether `busy_at` requests were in flight within `hold_s` before `now`."""
-        return now - self._busy_seen_at.value < self.hold_s
+        return bool(now - float(self._busy_seen_at.value) < self.hold_s)
 
     def yield_to_intake(self, *, sleep: Callable[[float], None] = time.sleep,
                         clock: Callable[[], float] = time.monotonic) -> float:

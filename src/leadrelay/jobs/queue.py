@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from huey import Huey, PostgresHuey, RedisHuey, SqliteHuey, crontab
@@ -93,7 +93,8 @@ class JobQueue:
         ctx = self.context
         retries = settings.job_retries
         # serve's own consumer: each qualification job first yields to a busy intake (bounded).
-        yield_to_intake = intake_pressure.yield_to_intake if intake_pressure is not None else (lambda: 0.0)
+        yield_to_intake: Callable[[], float] = (intake_pressure.yield_to_intake if intake_pressure is not None
+                                                else lambda: 0.0)
 
         # Decisions before actions: where the queue honours priorities (SQLite, memory, PriorityRedisHuey),
         # a consumer with both waiting stores decisions first; the actions follow in order.

@@ -16,9 +16,9 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from functools import lru_cache, wraps
-from typing import Any, Protocol, TypeVar
+from typing import Any, Protocol, TypeVar, cast
 
-from sqlalchemy import Connection, bindparam, insert, select, update
+from sqlalchemy import Connection, Table, bindparam, insert, select, update
 from sqlalchemy.exc import DBAPIError
 
 from leadrelay.store.tables import EventRow, IdempotencyKey, Job, LeadRow, TimelineEntry
@@ -68,9 +68,9 @@ class IntakeStatements(Protocol):
         ...
 
 
-_KEYS = IdempotencyKey.__table__
-_LEADS = LeadRow.__table__
-_EVENTS = EventRow.__table__
+_KEYS = cast(Table, IdempotencyKey.__table__)
+_LEADS = cast(Table, LeadRow.__table__)
+_EVENTS = cast(Table, EventRow.__table__)
 _SELECT_KEYS = select(_KEYS.c.key, _KEYS.c.event_id, _KEYS.c.expires_at).where(
     _KEYS.c.key.in_(bindparam("b_keys", expanding=True)))
 _SELECT_LEADS_BY_EMAIL = select(_LEADS.c.id, _LEADS.c.email, _LEADS.c.name).where(
@@ -83,8 +83,8 @@ _NAME_LEAD = update(_LEADS).where(_LEADS.c.id == bindparam("b_lead_id"), _LEADS.
 _INSERT_KEY = insert(_KEYS)
 _MOVE_KEY = update(_KEYS).where(_KEYS.c.key == bindparam("b_key")).values(
     event_id=bindparam("new_event_id"), expires_at=bindparam("new_expires_at"))
-_INSERT_JOB = insert(Job.__table__)
-_INSERT_TIMELINE = insert(TimelineEntry.__table__)
+_INSERT_JOB = insert(cast(Table, Job.__table__))
+_INSERT_TIMELINE = insert(cast(Table, TimelineEntry.__table__))
 
 
 def _aware(value: datetime) -> datetime:

@@ -229,7 +229,9 @@ def validate_payload(data: dict[str, Any], *, strict: bool, raw: str | bytes | N
     unknown = sorted(str(k) for k in data if k not in allowed)
     if unknown:
         raise EventError(f"unknown keys: {', '.join(unknown)}; an event has {', '.join(sorted(EVENT_KEYS))}")
-    if raw is None or (_UNSTORABLE_ESCAPE_BYTES if isinstance(raw, bytes) else _UNSTORABLE_ESCAPE).search(raw):
+    may_hold = (raw is None or (_UNSTORABLE_ESCAPE_BYTES.search(raw) if isinstance(raw, bytes)
+                                else _UNSTORABLE_ESCAPE.search(raw)) is not None)
+    if may_hold:
         found = _unstorable_at(data)
         if found is not None:
             # PostgreSQL cannot store NUL in text, UTF-8 cannot encode a lone surrogate, and no real
