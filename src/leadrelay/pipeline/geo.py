@@ -726,10 +726,10 @@ def stated_countries(text: str) -> list[tuple[str, str, bool]]:
             explicit.append((code, f"{only_match.group(0)}{text[index:index + 4]}", True))
     if "-based" in lower or "-headquartered" in lower:
         for match in _BASED_RE.finditer(text):
-            words = match.group("place").split()
+            place_words = match.group("place").split()
             # "our Munich-based team": the place is the last words before "-based".
-            for size in range(1, min(len(words), 3) + 1):
-                phrase = " ".join(words[-size:])
+            for size in range(1, min(len(place_words), 3) + 1):
+                phrase = " ".join(place_words[-size:])
                 code = place_country(phrase)
                 if code:
                     explicit.append((code, phrase + match.group(0)[match.end("place") - match.start():], True))
@@ -741,9 +741,9 @@ def stated_countries(text: str) -> list[tuple[str, str, bool]]:
         if len(starts) > 20:
             break
     starts = sorted(set(starts))
-    for code_word in ("US", "UK", "U.S."):
-        if code_word in text:
-            starts.extend(_find_all(text, code_word))
+    for abbreviation in ("US", "UK", "U.S."):
+        if abbreviation in text:
+            starts.extend(_find_all(text, abbreviation))
     seen: set[str] = set()
     for start in starts:
         # Only around an adjective: "a Dutch company" (adjective first), "empresa española" (noun first).
