@@ -21,7 +21,8 @@ from leadrelay.errors import ConfigError
 from leadrelay.integrations.base import CrmSink, Mailer, Notifier
 from leadrelay.workspace import Workspace
 
-__all__ = ["CRM_SINKS", "MAILERS", "NOTIFIERS", "known", "make_crm_sink", "make_mailer", "make_notifier"]
+__all__ = ["CRM_SINKS", "MAILERS", "NOTIFIERS", "known", "make_crm_sink", "make_mailer", "make_notifier",
+           "missing_settings"]
 
 log = logging.getLogger(__name__)
 
@@ -144,3 +145,30 @@ def make_mailer(slug: str, settings: Settings, workspace: Workspace) -> Mailer:
     if slug not in MAILERS:
         raise _unknown("mailer", slug, MAILERS)
     return MAILERS[slug](settings, workspace)
+
+
+def missing_settings(settings: Settings, workspace: Workspace) -> list[str]:
+    """What the workspace's actions will need that `settings` lack, one sentence per integration.
+
+    Such actions are still planned and go ``dead`` at once with the same message, visible and retryable
+    once the setting is there; saying so when the service starts saves finding out from the dashboard.
+    """
+    actions = workspace.config.actions
+    needed: list[tuple[str, str]] = [("crm", slug) for slug in actions.crm if slug != "builtin"]
+    if actions.slack.alert_on:
+        needed.append(("notifier", "slack"))
+    if actions.email.auto_send or workspace.config.follow_ups.steps:
+        needed.append(("mailer", "smtp"))
+    missing: list[str] = []
+    with httpx.Client() as http:  # built, never used: the factories make no call
+        for kind, slug in needed:
+            try:
+                if kind == "crm":
+                    make_crm_sink(slug, settings, workspace, http)
+                elif kind == "notifier":
+                    make_notifier(slug, settings, workspace, http)
+                else:
+                    make_mailer(slug, settings, workspace)
+            except ConfigError as exc:
+                missing.append(str(exc))
+    return missing

@@ -104,6 +104,8 @@ def run_worker(settings: Settings, *, parent_pid: int | None = None,
     consumer = EmbeddedConsumer(JobQueue(settings, intake_pressure=intake_pressure), threads=settings.worker_threads,
                                 sweep_interval_s=settings.sweep_interval_s)
     consumer.start()
+    if parent_pid is None:  # serve says it itself
+        _warn_missing_settings(settings)
     log.info("worker started", extra={"queue": settings.queue})
     if parent_pid is None:
         stop.wait()
@@ -166,6 +168,16 @@ def stop_consumer_process(process: multiprocessing.process.BaseProcess, timeout_
         process.join()
 
 
+def _warn_missing_settings(settings: Settings) -> None:
+    """Say which integrations the workspace uses without their settings (their actions will go dead)."""
+    from leadrelay.integrations.registry import missing_settings
+    from leadrelay.workspace import load_workspace
+
+    for message in missing_settings(settings, load_workspace(settings.workspace)):
+        print(f"Warning: {message}; those actions go dead until it is set (retry them from the web app)",
+              file=sys.stderr, flush=True)
+
+
 def _announce(settings: Settings) -> None:
     """Say where the service listens and, on first run, the admin credentials (shown this once)."""
     from leadrelay.store.db import make_engine, make_session_factory
@@ -178,6 +190,7 @@ def _announce(settings: Settings) -> None:
     finally:
         engine.dispose()
     print(f"LeadRelay on http://{settings.host}:{settings.port} (workspace {settings.workspace})", flush=True)
+    _warn_missing_settings(settings)
     if first is not None:
         print(f"First run: sign in as {first[0]} with password {first[1]} (shown once; add people under Users)",
               flush=True)
