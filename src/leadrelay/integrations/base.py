@@ -11,7 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Protocol
 
-__all__ = ["CrmLead", "CrmRef", "CrmSink", "LeadAlert", "Mailer", "NoticeRef", "Notifier", "OutboundEmail", "SentEmail"]
+__all__ = ["CrmLead", "CrmRef", "CrmSink", "LeadAlert", "Mailer", "NoticeRef", "Notifier", "OutboundEmail", "SentEmail",
+           "map_fields"]
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,17 @@ class CrmLead:
     task_subject: str | None = None  # None: no task for the owner
     task_body: str | None = None
     fields: dict[str, str] = field(default_factory=dict)
+
+
+def map_fields(fields: dict[str, str], mapping: dict[str, str], *, keep_unmapped: bool) -> dict[str, str]:
+    """Our fields under the CRM's names by the workspace's field mapping; empty values are dropped, and so
+    are fields mapped to "" and, unless `keep_unmapped`, fields the mapping does not name."""
+    out: dict[str, str] = {}
+    for name, value in fields.items():
+        target = mapping.get(name, name if keep_unmapped else "")
+        if target and value not in (None, ""):
+            out[target] = value
+    return out
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from sqlalchemy import Connection, Engine, Table, bindparam, insert, select, upd
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from leadrelay.errors import IntegrationError
-from leadrelay.integrations.base import CrmLead, CrmRef
+from leadrelay.integrations.base import CrmLead, CrmRef, map_fields
 from leadrelay.store.tables import CrmRecord, utcnow
 
 __all__ = ["SYSTEM", "BuiltinCrmSink"]
@@ -81,12 +81,7 @@ class BuiltinCrmSink:
 
     def mapped_fields(self, fields: dict[str, str]) -> dict[str, str]:
         """Our fields under the names the workspace's mapping gives them; empty values and names are dropped."""
-        out: dict[str, str] = {}
-        for name, value in fields.items():
-            target = self._mapping.get(name, name)
-            if target and value not in (None, ""):
-                out[target] = value
-        return out
+        return map_fields(fields, self._mapping, keep_unmapped=True)
 
     def write(self, conn: Connection, lead: CrmLead) -> CrmRef:
         """`upsert_lead` inside the caller's transaction, once (no retry, no commit).

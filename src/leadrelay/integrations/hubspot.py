@@ -22,7 +22,7 @@ import httpx
 from pydantic import BaseModel, SecretStr
 
 from leadrelay.errors import IntegrationError
-from leadrelay.integrations.base import CrmLead, CrmRef
+from leadrelay.integrations.base import CrmLead, CrmRef, map_fields
 from leadrelay.integrations.http import BearerApi, retry_after_s
 
 __all__ = ["DEFAULT_FIELD_MAPPING", "HubSpotSettings", "HubSpotSink", "task_token"]
@@ -88,8 +88,7 @@ class HubSpotSink(BearerApi):
 
     def mapped_properties(self, fields: dict[str, str]) -> dict[str, str]:
         """Our fields as HubSpot properties by the field mapping; unmapped fields and empty values are dropped."""
-        return {self._mapping[name]: value for name, value in fields.items()
-                if self._mapping.get(name) and value not in (None, "")}
+        return map_fields(fields, self._mapping, keep_unmapped=False)
 
     def upsert_lead(self, lead: CrmLead) -> CrmRef:
         """Search before create, upsert contact and company, associate them, create the owner's task once.

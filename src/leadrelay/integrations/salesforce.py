@@ -22,7 +22,7 @@ import httpx
 from pydantic import BaseModel, SecretStr
 
 from leadrelay.errors import IntegrationError
-from leadrelay.integrations.base import CrmLead, CrmRef
+from leadrelay.integrations.base import CrmLead, CrmRef, map_fields
 from leadrelay.integrations.http import BearerApi, retry_after_s
 
 __all__ = ["DEFAULT_FIELD_MAPPING", "SalesforceSettings", "SalesforceSink", "soql_contains", "soql_quote", "task_token"]
@@ -97,8 +97,7 @@ class SalesforceSink(BearerApi):
 
     def mapped_fields(self, fields: dict[str, str]) -> dict[str, str]:
         """Our fields as Salesforce fields by the field mapping; unmapped fields and empty values are dropped."""
-        return {self._mapping[name]: value for name, value in fields.items()
-                if self._mapping.get(name) and value not in (None, "")}
+        return map_fields(fields, self._mapping, keep_unmapped=False)
 
     def upsert_lead(self, lead: CrmLead) -> CrmRef:
         """Query before create, upsert the Lead/Contact (and Account), create the owner's Task once.
