@@ -23,10 +23,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 import httpx
-from sqlalchemy import Connection, Engine, Table, and_, bindparam, insert, or_, select, update
+from sqlalchemy import Connection, Engine, and_, bindparam, insert, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -45,7 +45,11 @@ from leadrelay.integrations.base import (
     OutboundEmail,
 )
 from leadrelay.integrations.crm_builtin import BuiltinCrmSink
-from leadrelay.store.tables import Action, CrmRecord, LeadState, TimelineEntry, utcnow
+from leadrelay.store.tables import ACTION_TABLE as _ACTIONS
+from leadrelay.store.tables import CRM_RECORD_TABLE as _CRM
+from leadrelay.store.tables import LEAD_STATE_TABLE as _STATE
+from leadrelay.store.tables import TIMELINE_TABLE as _TIMELINE
+from leadrelay.store.tables import utcnow
 from leadrelay.workspace import Workspace, load_workspace
 
 __all__ = ["ActionContext", "close_without_calls", "due_actions", "release_draft", "retry_dead", "run_action",
@@ -53,10 +57,6 @@ __all__ = ["ActionContext", "close_without_calls", "due_actions", "release_draft
 
 log = logging.getLogger(__name__)
 
-_ACTIONS = cast(Table, Action.__table__)
-_CRM = cast(Table, CrmRecord.__table__)
-_STATE = cast(Table, LeadState.__table__)
-_TIMELINE = cast(Table, TimelineEntry.__table__)
 
 
 class ActionContext:

@@ -14,23 +14,23 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Connection, Table, bindparam, func, insert, select, update
+from sqlalchemy import Connection, bindparam, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from leadrelay.actions.touches import assign
 from leadrelay.store.db import one_decision_writer_at_a_time
-from leadrelay.store.tables import LeadState, QueueState, utcnow
+from leadrelay.store.tables import LEAD_STATE_TABLE as _STATE
+from leadrelay.store.tables import QUEUE_STATE_TABLE as _QUEUE_STATE
+from leadrelay.store.tables import utcnow
 from leadrelay.workspace import QueueConfig, Workspace
 
 __all__ = ["Pick", "assign_owner", "open_leads", "pick_owner"]
 
 log = logging.getLogger(__name__)
 
-_QUEUE_STATE = cast(Table, QueueState.__table__)
-_STATE = cast(Table, LeadState.__table__)
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ import json
 import logging
 import re
 from datetime import datetime
-from typing import Any, cast
+from typing import Any
 
 from sqlalchemy import Connection, String, Table, bindparam, case, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -34,19 +34,19 @@ from leadrelay.actions.owners import assign_owner
 from leadrelay.actions.touches import SLA_TIMER_KINDS, cancel_lead_timers, ensure_lead_state
 from leadrelay.pipeline.domains import email_domain, is_free_mail
 from leadrelay.pipeline.records import Decision
-from leadrelay.store.tables import Action, EventRow, LeadRow, LeadState, TimelineEntry, Timer, UtcDateTime, utcnow
+from leadrelay.store.tables import ACTION_TABLE as _ACTIONS
+from leadrelay.store.tables import EVENT_TABLE as _EVENTS
+from leadrelay.store.tables import LEAD_STATE_TABLE as _STATE
+from leadrelay.store.tables import LEAD_TABLE as _LEADS
+from leadrelay.store.tables import TIMELINE_TABLE as _TIMELINE
+from leadrelay.store.tables import TIMER_TABLE as _TIMERS
+from leadrelay.store.tables import UtcDateTime, utcnow
 from leadrelay.workspace import Workspace
 
 __all__ = ["TYPE_TITLES", "lead_url", "plan_actions", "reply_situation", "sla_timer_key"]
 
 log = logging.getLogger(__name__)
 
-_ACTIONS = cast(Table, Action.__table__)
-_TIMERS = cast(Table, Timer.__table__)
-_STATE = cast(Table, LeadState.__table__)
-_LEADS = cast(Table, LeadRow.__table__)
-_EVENTS = cast(Table, EventRow.__table__)
-_TIMELINE = cast(Table, TimelineEntry.__table__)
 # Built once: these run for every decision.
 _SELECT_EVENT = select(_EVENTS.c.payload, _EVENTS.c.received_at).where(_EVENTS.c.id == bindparam("b_event_id"))
 _SELECT_LEAD = select(_LEADS.c.email, _LEADS.c.name, _LEADS.c.company).where(_LEADS.c.id == bindparam("b_lead_id"))

@@ -17,26 +17,26 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Connection, Table, insert, select, update
+from sqlalchemy import Connection, insert, select, update
 
 from leadrelay.actions.outbox import ActionContext
 from leadrelay.actions.owners import pick_owner
 from leadrelay.actions.plan import lead_url, sla_timer_key
 from leadrelay.actions.touches import reassign
-from leadrelay.store.tables import Action, LeadRow, LeadState, TimelineEntry, Timer, utcnow
+from leadrelay.store.tables import ACTION_TABLE as _ACTIONS
+from leadrelay.store.tables import LEAD_STATE_TABLE as _STATE
+from leadrelay.store.tables import LEAD_TABLE as _LEADS
+from leadrelay.store.tables import TIMELINE_TABLE as _TIMELINE
+from leadrelay.store.tables import TIMER_TABLE as _TIMERS
+from leadrelay.store.tables import utcnow
 from leadrelay.workspace import Workspace
 
 __all__ = ["cancel_timer", "due_timers", "fire_timer", "sweep_timers"]
 
 log = logging.getLogger(__name__)
 
-_TIMERS = cast(Table, Timer.__table__)
-_ACTIONS = cast(Table, Action.__table__)
-_STATE = cast(Table, LeadState.__table__)
-_LEADS = cast(Table, LeadRow.__table__)
-_TIMELINE = cast(Table, TimelineEntry.__table__)
 
 _NEXT_STEP_TEXT = {"remind": "remind the owner again", "reassign": "give the lead to someone else in the queue",
                    "escalate": "tell the queue's manager"}

@@ -12,14 +12,21 @@ ends only when the lead answers (kind ``lead_reply``) or opts out.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Connection, Table, bindparam, insert, select, update
+from sqlalchemy import Connection, bindparam, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from leadrelay.errors import LeadRelayError
-from leadrelay.store.tables import Action, Assignment, LeadRow, LeadState, TimelineEntry, Timer, Touch, utcnow
+from leadrelay.store.tables import ACTION_TABLE as _ACTIONS
+from leadrelay.store.tables import ASSIGNMENT_TABLE as _ASSIGNMENTS
+from leadrelay.store.tables import LEAD_STATE_TABLE as _STATE
+from leadrelay.store.tables import LEAD_TABLE as _LEADS
+from leadrelay.store.tables import TIMELINE_TABLE as _TIMELINE
+from leadrelay.store.tables import TIMER_TABLE as _TIMERS
+from leadrelay.store.tables import TOUCH_TABLE as _TOUCHES
+from leadrelay.store.tables import utcnow
 
 __all__ = [
     "LEAD_REPLY",
@@ -40,13 +47,6 @@ SLA_TIMER_KINDS = ("sla", "reminder")
 FOLLOW_UP_TIMER_KINDS = ("follow_up",)
 _OPEN_EMAIL_STATES = ("pending", "retrying", "draft")
 
-_LEADS = cast(Table, LeadRow.__table__)
-_STATE = cast(Table, LeadState.__table__)
-_TOUCHES = cast(Table, Touch.__table__)
-_TIMERS = cast(Table, Timer.__table__)
-_TIMELINE = cast(Table, TimelineEntry.__table__)
-_ASSIGNMENTS = cast(Table, Assignment.__table__)
-_ACTIONS = cast(Table, Action.__table__)
 # Built once: these run for every decision and every touch.
 _STATE_DEFAULTS: dict[str, Any] = {"assignee": None, "queue": None, "status": "open", "source": None,
                                    "high_intent": False, "first_event_at": None, "first_touch_at": None,

@@ -7,14 +7,15 @@ fields, one task per key), so a workspace without an outside CRM still gets a re
 from __future__ import annotations
 
 import logging
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Connection, Engine, Table, bindparam, insert, select, update
+from sqlalchemy import Connection, Engine, bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from leadrelay.errors import IntegrationError
 from leadrelay.integrations.base import CrmLead, CrmRef, map_fields
-from leadrelay.store.tables import CrmRecord, utcnow
+from leadrelay.store.tables import CRM_RECORD_TABLE as _CRM
+from leadrelay.store.tables import utcnow
 
 __all__ = ["SYSTEM", "BuiltinCrmSink"]
 
@@ -23,7 +24,6 @@ log = logging.getLogger(__name__)
 SYSTEM = "builtin"
 _ATTEMPTS = 2  # a second attempt after a concurrent writer created the same contact, company or task
 
-_CRM = cast(Table, CrmRecord.__table__)
 # Built once, Core rather than ORM objects: the outbox runs this for nearly every decision.
 # The lead's company, contact and task are looked up in one read; new records get their external id (which
 # is made from the row id) in one statement at the end.

@@ -21,7 +21,10 @@ from typing import Any, Protocol, TypeVar, cast
 from sqlalchemy import Connection, Table, bindparam, insert, select, update
 from sqlalchemy.exc import DBAPIError
 
-from leadrelay.store.tables import EventRow, IdempotencyKey, Job, LeadRow, TimelineEntry
+from leadrelay.store.tables import EVENT_TABLE as _EVENTS
+from leadrelay.store.tables import IDEMPOTENCY_KEY_TABLE as _KEYS
+from leadrelay.store.tables import LEAD_TABLE as _LEADS
+from leadrelay.store.tables import Job, TimelineEntry
 
 __all__ = ["CoreIntakeStatements", "IntakeStatements", "SqliteIntakeStatements", "intake_statements"]
 
@@ -68,9 +71,6 @@ class IntakeStatements(Protocol):
         ...
 
 
-_KEYS = cast(Table, IdempotencyKey.__table__)
-_LEADS = cast(Table, LeadRow.__table__)
-_EVENTS = cast(Table, EventRow.__table__)
 _SELECT_KEYS = select(_KEYS.c.key, _KEYS.c.event_id, _KEYS.c.expires_at).where(
     _KEYS.c.key.in_(bindparam("b_keys", expanding=True)))
 _SELECT_LEADS_BY_EMAIL = select(_LEADS.c.id, _LEADS.c.email, _LEADS.c.name).where(

@@ -15,7 +15,7 @@ import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Generic, TypeVar, cast
+from typing import Any, Generic, TypeVar
 
 from sqlalchemy import (
     Connection,
@@ -23,7 +23,6 @@ from sqlalchemy import (
     Engine,
     Select,
     String,
-    Table,
     and_,
     bindparam,
     delete,
@@ -42,12 +41,16 @@ from leadrelay.pipeline.events import parse_event
 from leadrelay.pipeline.records import Decision, Event
 from leadrelay.store.db import read_only
 from leadrelay.store.intake_statements import IntakeStatements, intake_statements
+from leadrelay.store.tables import DECISION_TABLE as _DECISIONS
+from leadrelay.store.tables import EVENT_TABLE as _EVENTS
+from leadrelay.store.tables import JOB_TABLE as _JOBS
+from leadrelay.store.tables import LEAD_TABLE as _LEADS
+from leadrelay.store.tables import TIMELINE_TABLE as _TIMELINE
 from leadrelay.store.tables import (
     ApiToken,
     Base,
     DecisionRow,
     EventRow,
-    IdempotencyKey,
     Job,
     LeadRow,
     TimelineEntry,
@@ -173,15 +176,6 @@ def authenticate(db: Session, *, token: str) -> str | None:
 
 
 # --- intake -----------------------------------------------------------------------------------------------
-
-# Core tables: the hot paths (intake, the job) issue plain INSERT/UPDATE statements instead of going
-# through the ORM's unit of work, which cost ~1 ms a row in flushes, identity map and event dispatch.
-_EVENTS = cast(Table, EventRow.__table__)
-_KEYS = cast(Table, IdempotencyKey.__table__)
-_LEADS = cast(Table, LeadRow.__table__)
-_JOBS = cast(Table, Job.__table__)
-_TIMELINE = cast(Table, TimelineEntry.__table__)
-_DECISIONS = cast(Table, DecisionRow.__table__)
 
 # Built once: SQLAlchemy caches the compiled SQL by statement, so reusing the objects skips rebuilding them.
 _SELECT_LEAD_BY_EMAIL = select(_LEADS.c.id, _LEADS.c.name).where(_LEADS.c.email == bindparam("email"))
