@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -14,7 +13,6 @@ from leadrelay.errors import IntegrationError
 from leadrelay.integrations.salesforce import SalesforceSettings, SalesforceSink, soql_contains, soql_quote, task_token
 from leadrelay.standins import salesforce as standin
 from tests.integrations.test_crm_contract import OWNER, make_lead
-from tests.support import serve_on_loopback
 
 pytestmark = pytest.mark.integration  # a real HTTP server on loopback
 
@@ -24,18 +22,6 @@ def app() -> FastAPI:
     app = standin.make_app(timeout_s=5.0)
     standin.add_user(app, OWNER)
     return app
-
-
-@pytest.fixture
-def base_url(app: FastAPI) -> Iterator[str]:
-    with serve_on_loopback(app) as url:
-        yield url
-
-
-@pytest.fixture
-def http() -> Iterator[httpx.Client]:
-    with httpx.Client() as client:
-        yield client
 
 
 def make_sink(base_url: str, http: httpx.Client, **settings: Any) -> SalesforceSink:

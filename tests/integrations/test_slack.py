@@ -45,12 +45,6 @@ def slack(standin: tuple[FastAPI, str]) -> Iterator[FastAPI]:
     app.state.faults.clear()
 
 
-@pytest.fixture
-def http() -> Iterator[httpx.Client]:
-    with httpx.Client() as client:
-        yield client
-
-
 def bot(url: str, http: httpx.Client, *, token: str = TOKEN, channel: str = "C0ALERTS",
         timeout_s: float = 5.0) -> SlackNotifier:
     settings = SlackSettings(mode="bot", bot_token=token, channel=channel, api_base=f"{url}/api/",
